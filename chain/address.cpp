@@ -134,15 +134,17 @@ Result<Address> Address::Parse(std::string_view text) {
                                         "1', got prefix '" + d->hrp + "'");
   }
   if (d->data.size() != kSize) {
-    return MakeError("bad_address", "address holds " + std::to_string(d->data.size()) +
-                                        " bytes, expected 20");
+    return MakeError("bad_address",
+                     "address holds " + std::to_string(d->data.size()) + " bytes, expected 20");
   }
   Address a;
   std::memcpy(a.bytes.data(), d->data.data(), kSize);
   return a;
 }
 
-std::string Address::ToString() const { return bech32m::Encode(kAddressPrefix, ByteSpan(bytes)); }
+std::string Address::ToString() const {
+  return bech32m::Encode(kAddressPrefix, ByteSpan(bytes));
+}
 
 bool Address::IsZero() const {
   for (uint8_t b : bytes)

@@ -26,7 +26,9 @@ Bytes BlockHeader::Encode() const {
   return std::move(w).Take();
 }
 
-Hash BlockHeader::ComputeHash() const { return TaggedHash(tags::kBlockHeader, Encode()); }
+Hash BlockHeader::ComputeHash() const {
+  return TaggedHash(tags::kBlockHeader, Encode());
+}
 
 bool BlockHeader::Decode(Reader& r, BlockHeader& out) {
   r.U8(out.version);
@@ -188,8 +190,8 @@ Status CommitCertificate::Verify(std::string_view chain_id,
       return MakeError("bad_certificate", "signatures not sorted or duplicated");
     }
     if (std::find(validators.begin(), validators.end(), s.validator) == validators.end()) {
-      return MakeError("bad_certificate", "signature from " + s.validator.ToHex() +
-                                              " which is not a validator");
+      return MakeError("bad_certificate",
+                       "signature from " + s.validator.ToHex() + " which is not a validator");
     }
     if (!VerifySignature(s.validator, digest, s.sig)) {
       return MakeError("bad_certificate", "invalid signature from " + s.validator.ToHex());

@@ -146,8 +146,8 @@ bool Reader::String(std::string& out, size_t max_len) {
 bool Reader::Count(uint64_t& count, uint64_t max_count, size_t min_element_bytes) {
   if (!Varint(count)) return false;
   if (count > max_count) {
-    return Fail("count_too_large", "count " + std::to_string(count) + " exceeds limit " +
-                                       std::to_string(max_count));
+    return Fail("count_too_large",
+                "count " + std::to_string(count) + " exceeds limit " + std::to_string(max_count));
   }
   if (min_element_bytes > 0 && count > remaining() / min_element_bytes) {
     return Fail("truncated", "count " + std::to_string(count) + " cannot fit in the " +

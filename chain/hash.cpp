@@ -10,7 +10,9 @@ bool Hash::IsZero() const {
   return true;
 }
 
-std::string Hash::ToHex() const { return corridor::ToHex(ByteSpan(bytes)); }
+std::string Hash::ToHex() const {
+  return corridor::ToHex(ByteSpan(bytes));
+}
 
 Result<Hash> Hash::FromHex(std::string_view hex) {
   if (hex.size() != 2 * kSize) {

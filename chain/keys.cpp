@@ -146,8 +146,7 @@ Signature PrivateKey::Sign(const Hash& digest) const {
   Signature sig;
   const auto* kp = reinterpret_cast<const secp256k1_keypair*>(keypair_.data());
   // aux_rand32 = NULL: BIP-340 deterministic nonce, so signatures are reproducible.
-  if (!secp256k1_schnorrsig_sign32(Context(), sig.bytes.data(), digest.bytes.data(), kp,
-                                   nullptr)) {
+  if (!secp256k1_schnorrsig_sign32(Context(), sig.bytes.data(), digest.bytes.data(), kp, nullptr)) {
     std::abort();  // cannot fail for a valid keypair
   }
   return sig;

@@ -81,7 +81,9 @@ using Table = TableOf<Operation>::type;
 
 }  // namespace
 
-std::string_view OpTypeName(OpType type) { return Table::Name(type); }
+std::string_view OpTypeName(OpType type) {
+  return Table::Name(type);
+}
 
 void EncodeOperation(Writer& w, const Operation& op) {
   w.U16(static_cast<uint16_t>(TypeOf(op)));

@@ -30,7 +30,9 @@ Bytes TxBody::Encode() const {
   return std::move(w).Take();
 }
 
-Hash TxBody::Id() const { return TaggedHash(tags::kTransaction, Encode()); }
+Hash TxBody::Id() const {
+  return TaggedHash(tags::kTransaction, Encode());
+}
 
 Transaction::Transaction(TxBody body, std::vector<TxSignature> sigs, Hash id, Bytes encoded)
     : body_(std::move(body)), sigs_(std::move(sigs)), id_(id), encoded_(std::move(encoded)) {}
@@ -65,8 +67,8 @@ Result<TransactionPtr> Transaction::Decode(ByteSpan data) {
   TxBody b;
   r.U8(b.version);
   if (r.ok() && b.version != kTransactionVersion) {
-    r.Fail("unsupported_version", "transaction version " + std::to_string(b.version) +
-                                      " is not supported (expected 1)");
+    r.Fail("unsupported_version",
+           "transaction version " + std::to_string(b.version) + " is not supported (expected 1)");
   }
   r.String(b.chain_id, kMaxChainIdBytes);
   if (r.ok() && !IsValidChainId(b.chain_id)) {

@@ -1,0 +1,21 @@
+# Runs docs/examples/sign_example.py and checks that every value it prints
+# appears in docs/protocol.md's worked example.
+execute_process(COMMAND ${PYTHON} ${SRC}/docs/examples/sign_example.py
+                OUTPUT_VARIABLE out RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "sign_example.py failed: ${rc}")
+endif()
+file(READ ${SRC}/docs/protocol.md doc)
+string(REGEX REPLACE "[ \n]+" "" doc_flat "${doc}")
+string(REPLACE "\n" ";" lines "${out}")
+foreach(line ${lines})
+  if(line STREQUAL "")
+    continue()
+  endif()
+  string(REGEX REPLACE "^[a-z_]+ " "" value "${line}")
+  string(FIND "${doc_flat}" "${value}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "value from sign_example.py not in docs/protocol.md: ${line}")
+  endif()
+endforeach()
+message(STATUS "sign_example.py agrees with docs/protocol.md")
