@@ -15,6 +15,11 @@ if(CORRIDOR_SANITIZE)
     -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   target_link_options(corridor_options INTERFACE -fsanitize=address,undefined)
 endif()
+if(CORRIDOR_FUZZ)
+  target_compile_options(corridor_options INTERFACE
+    -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  target_link_options(corridor_options INTERFACE -fsanitize=address,undefined)
+endif()
 target_include_directories(corridor_options INTERFACE ${PROJECT_SOURCE_DIR})
 
 # corridor_library(NAME SOURCES... [DEPS ...])
