@@ -7,7 +7,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   libleveldb-dev libsnappy-dev libsecp256k1-dev libboost-dev libboost-system-dev
-  libcrypto++-dev rapidjson-dev libspdlog-dev
+  libcrypto++-dev rapidjson-dev libspdlog-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   curl procps
