@@ -58,3 +58,31 @@ TEST(ConfigTest, ErrorsNameTheOption) {
 
 }  // namespace
 }  // namespace corridor::node
+
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include "node/node_key.h"
+
+namespace corridor::node {
+namespace {
+
+TEST(NodeKeyTest, WriteReadAndPermissionCheck) {
+  auto path = std::filesystem::temp_directory_path() /
+              ("corridor-node-key-" + std::to_string(::getpid()) + ".json");
+  std::filesystem::remove(path);
+  PrivateKey k = PrivateKey::Generate();
+  ASSERT_TRUE(WriteNodeKey(path.string(), k).ok());
+  EXPECT_EQ(WriteNodeKey(path.string(), k).error().code, "key_exists");
+  auto back = ReadNodeKey(path.string());
+  ASSERT_TRUE(back.ok()) << back.error().ToString();
+  EXPECT_EQ(back->public_key(), k.public_key());
+  ::chmod(path.c_str(), 0644);
+  EXPECT_EQ(ReadNodeKey(path.string()).error().code, "insecure_key_file");
+  std::filesystem::remove(path);
+  EXPECT_EQ(ReadNodeKey(path.string()).error().code, "key_not_found");
+}
+
+}  // namespace
+}  // namespace corridor::node
