@@ -1,0 +1,112 @@
+// corridord: the Corridor validator daemon (docs/operations.md).
+//
+//   corridord version
+//   corridord init --home DIR [--moniker NAME] [--p2p HOST:PORT] [--rpc HOST:PORT]
+//
+// Exit codes: 0 success, 1 runtime failure, 2 bad usage.
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "node/config.h"
+#include "node/node_key.h"
+#include "node/version.h"
+
+using namespace corridor;
+using namespace corridor::node;
+
+namespace {
+
+struct Args {
+  std::string command;
+  std::map<std::string, std::string> flags;
+};
+
+// --name value pairs after the command; returns false on a malformed line.
+bool ParseArgs(int argc, char** argv, Args& out, std::string& error) {
+  if (argc < 2) {
+    error = "missing command";
+    return false;
+  }
+  out.command = argv[1];
+  for (int i = 2; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a.rfind("--", 0) != 0 || i + 1 >= argc) {
+      error = "expected --flag value, got '" + a + "'";
+      return false;
+    }
+    out.flags[a.substr(2)] = argv[++i];
+  }
+  return true;
+}
+
+void Usage() {
+  std::fprintf(stderr,
+               "usage:\n"
+               "  corridord version\n"
+               "  corridord init --home DIR [--moniker NAME] [--p2p HOST:PORT] [--rpc "
+               "HOST:PORT]\n");
+}
+
+int Fail(const std::string& msg, int code = 1) {
+  std::fprintf(stderr, "corridord: %s\n", msg.c_str());
+  return code;
+}
+
+int Init(const Args& args) {
+  auto it = args.flags.find("home");
+  if (it == args.flags.end()) return Fail("init needs --home DIR", 2);
+  const std::string home = it->second;
+  std::error_code ec;
+  std::filesystem::create_directories(home, ec);
+  if (ec) return Fail("cannot create " + home + ": " + ec.message());
+  if (std::filesystem::exists(std::filesystem::path(home) / "config.toml")) {
+    return Fail(home + "/config.toml already exists; refusing to overwrite an initialised home");
+  }
+  Config c;
+  c.home = home;
+  if (auto m = args.flags.find("moniker"); m != args.flags.end()) c.moniker = m->second;
+  std::string overrides;
+  if (auto p = args.flags.find("p2p"); p != args.flags.end()) {
+    overrides += "[p2p]\nlisten = \"" + p->second + "\"\n";
+  }
+  if (auto r = args.flags.find("rpc"); r != args.flags.end()) {
+    overrides += "[rpc]\nlisten = \"" + r->second + "\"\n";
+  }
+  if (!overrides.empty()) {
+    auto parsed = ParseConfig(overrides, home);
+    if (!parsed) return Fail(parsed.error().message, 2);
+    c.p2p_host = parsed->p2p_host;
+    c.p2p_port = parsed->p2p_port;
+    c.rpc_host = parsed->rpc_host;
+    c.rpc_port = parsed->rpc_port;
+  }
+  PrivateKey key = PrivateKey::Generate();
+  if (Status s = WriteNodeKey(c.KeyPath(), key); !s.ok()) return Fail(s.error().message);
+  std::ofstream(std::filesystem::path(home) / "config.toml") << RenderConfig(c);
+  std::printf("initialised %s\n  node key   %s (public key %s)\n  config     %s/config.toml\n",
+              home.c_str(), c.KeyPath().c_str(), key.public_key().ToHex().c_str(), home.c_str());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args args;
+  std::string error;
+  if (!ParseArgs(argc, argv, args, error)) {
+    Usage();
+    return Fail(error, 2);
+  }
+  if (args.command == "version") {
+    std::printf("corridord %s (protocol %d)\n", kNodeVersion, kProtocolVersion);
+    return 0;
+  }
+  if (args.command == "init") return Init(args);
+  Usage();
+  return Fail("unknown command '" + args.command + "'", 2);
+}
