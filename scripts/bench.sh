@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# `make bench`: runs every Google Benchmark binary of the release build.
+# Not part of `make test` or CI: benchmarks measure, they do not pass or fail.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+shopt -s nullglob
+found=0
+for b in build/release/tests/*/*_bench; do
+  found=1
+  echo "== $b"
+  "$b" --benchmark_min_time=0.2 "$@"
+done
+[ "$found" = 1 ] || { echo "no benchmarks built (run make release)"; exit 1; }
