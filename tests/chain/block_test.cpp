@@ -1,4 +1,5 @@
 #include "chain/block.h"
+#include "tests/support/test_keys.h"
 
 #include <gtest/gtest.h>
 
@@ -8,9 +9,7 @@ namespace corridor {
 namespace {
 
 PrivateKey Key(uint8_t n) {
-  Bytes raw(32, 0);
-  raw[31] = n;
-  return std::move(PrivateKey::FromBytes(raw)).value();
+  return testing::TestKey(n);
 }
 
 std::vector<TransactionPtr> SomeTxs(int n) {

@@ -2,6 +2,7 @@
 // decode and id, Merkle roots. Signature verification bounds a node's
 // admission rate (one verification per signature per transaction).
 #include <benchmark/benchmark.h>
+#include "tests/support/test_keys.h"
 
 #include "chain/block.h"
 #include "chain/merkle.h"
@@ -11,9 +12,7 @@ namespace corridor {
 namespace {
 
 PrivateKey Key(uint8_t n) {
-  Bytes raw(32, 0);
-  raw[31] = n;
-  return std::move(PrivateKey::FromBytes(raw)).value();
+  return testing::TestKey(n);
 }
 
 TransactionPtr SampleTx() {

@@ -1,4 +1,5 @@
 #include "chain/transaction.h"
+#include "tests/support/test_keys.h"
 
 #include <gtest/gtest.h>
 
@@ -10,9 +11,7 @@ namespace corridor {
 namespace {
 
 PrivateKey Key(uint8_t n) {
-  Bytes raw(32, 0);
-  raw[31] = n;
-  return std::move(PrivateKey::FromBytes(raw)).value();
+  return testing::TestKey(n);
 }
 
 TxBody SampleBody(const PrivateKey& k) {
