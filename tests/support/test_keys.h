@@ -16,6 +16,8 @@ inline PrivateKey TestKey(uint8_t n) {
   return std::move(PrivateKey::FromBytes(raw)).value();
 }
 
-inline Address TestAddress(uint8_t n) { return Address::FromPublicKey(TestKey(n).public_key()); }
+inline Address TestAddress(uint8_t n) {
+  return Address::FromPublicKey(TestKey(n).public_key());
+}
 
 }  // namespace corridor::testing
