@@ -46,7 +46,8 @@ class FaultEnv : public leveldb::EnvWrapper {
     budget_ = -1;
   }
 
-  leveldb::Status NewWritableFile(const std::string& fname, leveldb::WritableFile** result) override {
+  leveldb::Status NewWritableFile(const std::string& fname,
+                                  leveldb::WritableFile** result) override {
     leveldb::WritableFile* base = nullptr;
     leveldb::Status s = target()->NewWritableFile(fname, &base);
     if (!s.ok()) return s;

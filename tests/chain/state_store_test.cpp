@@ -50,7 +50,9 @@ Hash RefRootOf(const std::map<Bytes, Bytes, BytesLess>& m) {
   return RefRoot(leaves);
 }
 
-Bytes B(std::string_view s) { return Bytes(s.begin(), s.end()); }
+Bytes B(std::string_view s) {
+  return Bytes(s.begin(), s.end());
+}
 
 TEST(StateOverlayTest, LayersAndMerges) {
   MemDb m;
