@@ -4,8 +4,8 @@
 #include <leveldb/helpers/memenv.h>
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
+#include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <fstream>
 #include <map>
@@ -199,7 +199,8 @@ Result<GenesisDoc> ParseGenesis(std::string_view json) {
                      "document exceeds " + std::to_string(kMaxGenesisBytes) + " bytes");
   }
   rapidjson::Document d;
-  d.Parse(json.data(), json.size());
+  // Iterative parsing: nesting depth cannot exhaust the stack.
+  d.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
   if (d.HasParseError()) {
     return MakeError("genesis_json", std::string(rapidjson::GetParseError_En(d.GetParseError())) +
                                          " at offset " + std::to_string(d.GetErrorOffset()));
@@ -313,7 +314,8 @@ Result<GenesisDoc> LoadGenesisFile(const std::string& path) {
 
 std::string GenesisToJson(const GenesisDoc& doc) {
   rapidjson::StringBuffer sb;
-  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+  rapidjson::PrettyWriter<rapidjson::StringBuffer> w(sb);
+  w.SetIndent(' ', 2);
   auto str = [&](std::string_view s) {
     w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
   };
@@ -399,7 +401,7 @@ std::string GenesisToJson(const GenesisDoc& doc) {
   }
   w.EndArray();
   w.EndObject();
-  return std::string(sb.GetString(), sb.GetSize());
+  return std::string(sb.GetString(), sb.GetSize()) + "\n";
 }
 
 GenesisState BuildGenesis(const GenesisDoc& doc, const StateStore& empty) {
