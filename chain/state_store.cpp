@@ -5,9 +5,15 @@
 #include <leveldb/write_batch.h>
 
 #include <algorithm>
-#include <cassert>
+#include <cstdlib>
 #include <cstring>
 #include <span>
+
+// Invariant checks that stay on in release builds (CONVENTIONS.md: Errors).
+#define CORRIDOR_INVARIANT(cond) \
+  do {                           \
+    if (!(cond)) std::abort();   \
+  } while (0)
 
 #include "chain/encoding.h"
 
@@ -29,7 +35,7 @@ std::optional<Bytes> StateOverlay::Get(ByteSpan key) const {
 }
 
 void StateOverlay::Put(ByteSpan key, ByteSpan value) {
-  assert(key.size() <= kMaxStateKeyBytes && value.size() <= kMaxStateValueBytes);
+  CORRIDOR_INVARIANT(key.size() <= kMaxStateKeyBytes && value.size() <= kMaxStateValueBytes);
   auto it = changes_.find(key);
   if (it == changes_.end()) {
     changes_.emplace(Bytes(key.begin(), key.end()), Bytes(value.begin(), value.end()));
@@ -48,7 +54,7 @@ void StateOverlay::Delete(ByteSpan key) {
 }
 
 void StateOverlay::MergeInto(StateOverlay& parent) {
-  assert(parent_ == &parent);
+  CORRIDOR_INVARIANT(parent_ == &parent);
   for (auto& [k, v] : changes_) parent.changes_.insert_or_assign(k, std::move(v));
   changes_.clear();
 }
@@ -215,7 +221,7 @@ class TreeUpdater {
       n.a = leaves[0].key_hash;
       n.b = leaves[0].value_hash;
     } else {
-      assert(depth < kKeyBits);
+      CORRIDOR_INVARIANT(depth < kKeyBits);
       auto mid = std::partition_point(leaves.begin(), leaves.end(),
                                       [&](const Leaf& l) { return Bit(l.key_hash, depth) == 0; });
       size_t split = static_cast<size_t>(mid - leaves.begin());
@@ -250,7 +256,7 @@ class TreeUpdater {
       StateNode n = Build(depth, prefix, leaves);
       return n;
     }
-    assert(depth < kKeyBits);
+    CORRIDOR_INVARIANT(depth < kKeyBits);
     auto mid = std::partition_point(changes.begin(), changes.end(),
                                     [&](const Change& c) { return Bit(c.key_hash, depth) == 0; });
     size_t split = static_cast<size_t>(mid - changes.begin());

@@ -70,6 +70,12 @@ class StateView {
 class StateOverlay final : public StateView {
  public:
   explicit StateOverlay(const StateView& parent) : parent_(&parent) {}
+  // Not copyable: layering over another overlay is Child(), never a copy.
+  StateOverlay(const StateOverlay&) = delete;
+  StateOverlay& operator=(const StateOverlay&) = delete;
+
+  // A new, empty overlay layered over this one (e.g. one per transaction).
+  StateOverlay Child() const { return StateOverlay(static_cast<const StateView&>(*this)); }
 
   std::optional<Bytes> Get(ByteSpan key) const override;
   void Put(ByteSpan key, ByteSpan value);

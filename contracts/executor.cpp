@@ -336,7 +336,7 @@ Receipt Executor::Apply(StateOverlay& view, const Transaction& tx, const BlockCo
     receipt.code = static_cast<uint16_t>(RC::kSenderFrozen);
     return receipt;
   }
-  StateOverlay scratch(view);
+  StateOverlay scratch = view.Child();
   Ledger ledger(scratch);
   std::vector<Event> events;
   OpContext c{ledger, sender, events};

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <iostream>
 #include <random>
+#include <type_traits>
 
 namespace corridor {
 namespace {
@@ -54,13 +55,19 @@ Bytes B(std::string_view s) {
   return Bytes(s.begin(), s.end());
 }
 
+// Regression: `StateOverlay child(parent_overlay)` once picked the implicit
+// copy constructor, so every transaction copied the whole block overlay
+// (quadratic block execution: 10,000 payments took 45 s instead of 0.2 s).
+static_assert(!std::is_copy_constructible_v<StateOverlay>);
+static_assert(!std::is_copy_assignable_v<StateOverlay>);
+
 TEST(StateOverlayTest, LayersAndMerges) {
   MemDb m;
   StateStore store(*m.db);
   StateOverlay block(store);
   block.Put(B("a"), B("1"));
   {
-    StateOverlay tx(block);
+    StateOverlay tx = block.Child();
     tx.Put(B("b"), B("2"));
     tx.Delete(B("a"));
     EXPECT_FALSE(tx.Get(B("a")).has_value());
@@ -68,7 +75,7 @@ TEST(StateOverlayTest, LayersAndMerges) {
     tx.Discard();
   }
   EXPECT_FALSE(block.Get(B("b")).has_value());
-  StateOverlay tx(block);
+  StateOverlay tx = block.Child();
   tx.Put(B("b"), B("2"));
   tx.MergeInto(block);
   EXPECT_EQ(*block.Get(B("b")), B("2"));
