@@ -49,7 +49,9 @@ Bytes HeightKey(uint8_t prefix, uint64_t height) {
   return k;
 }
 
-Bytes HashKey(uint8_t prefix, const Hash& h) { return PrefixedKey(prefix, ByteSpan(h.bytes)); }
+Bytes HashKey(uint8_t prefix, const Hash& h) {
+  return PrefixedKey(prefix, ByteSpan(h.bytes));
+}
 
 Bytes AccountKey(const Address& a, uint64_t height, uint32_t pos) {
   Bytes k = PrefixedKey(BlockStore::kAccountPrefix, ByteSpan(a.bytes), 12);
@@ -109,6 +111,19 @@ std::optional<TxLocation> BlockStore::FindTransaction(const Hash& tx_id) const {
   auto v = Read(HashKey(kTxPrefix, tx_id));
   if (!v || v->size() != 12) return std::nullopt;
   return TxLocation{GetBE64(v->data()), GetBE32(v->data() + 8)};
+}
+
+std::optional<IndexedTransaction> BlockStore::GetTransaction(const Hash& tx_id) const {
+  auto loc = FindTransaction(tx_id);
+  if (!loc) return std::nullopt;
+  auto block = BlockAt(loc->height);
+  auto receipts = ReceiptsAt(loc->height);
+  if (!block || !receipts || loc->position >= (*block)->transactions().size() ||
+      loc->position >= receipts->size()) {
+    return std::nullopt;
+  }
+  return IndexedTransaction{(*block)->transactions()[loc->position], *loc,
+                            (*receipts)[loc->position]};
 }
 
 std::vector<HistoryEntry> BlockStore::AccountHistory(const Address& account, uint64_t from_height,

@@ -39,6 +39,12 @@ struct TxLocation {
   bool operator==(const TxLocation&) const = default;
 };
 
+struct IndexedTransaction {
+  TransactionPtr tx;
+  TxLocation location;
+  Receipt receipt;
+};
+
 struct HistoryEntry {
   uint64_t height = 0;
   uint32_t position = 0;
@@ -57,6 +63,8 @@ class BlockStore {
   std::optional<CommitCertificate> CertificateAt(uint64_t height) const;
   std::optional<std::vector<Receipt>> ReceiptsAt(uint64_t height) const;
   std::optional<TxLocation> FindTransaction(const Hash& tx_id) const;
+  // The committed transaction with its location and receipt (decodes its block).
+  std::optional<IndexedTransaction> GetTransaction(const Hash& tx_id) const;
   // Transactions that touched `account` (as sender or as an event's account or
   // counterparty), ascending from (from_height, from_position), at most `limit`.
   std::vector<HistoryEntry> AccountHistory(const Address& account, uint64_t from_height,

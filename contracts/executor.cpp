@@ -289,7 +289,8 @@ RC CheckIncludableImpl(const StateView& view, const Transaction& tx, const Block
                        bool verify_signatures, std::optional<Account>& acc_out) {
   const TxBody& body = tx.body();
   if (body.chain_id != ctx.chain_id) return RC::kWrongChain;
-  if (body.version != kTransactionVersion || body.memo.size() > kMaxMemoBytes) {
+  if (body.version != kTransactionVersion || body.memo.size() > kMaxMemoBytes ||
+      !IsPrintableUtf8(body.memo)) {
     return RC::kBadField;
   }
   RC rc = std::visit(StatelessCheck{body.sender}, body.op);
@@ -394,10 +395,15 @@ BlockExecution Executor::Propose(const StateStore& base, std::span<const Transac
                                  const BlockContext& ctx, size_t max_transactions) const {
   StateOverlay view(base);
   BlockExecution out;
+  // Room for the header and the per-transaction framing within kMaxBlockBytes.
+  constexpr size_t kHeaderMargin = 64 * 1024;
+  size_t bytes = 0;
   for (const TransactionPtr& tx : candidates) {
     if (out.transactions.size() >= std::min(max_transactions, kMaxBlockTransactions)) break;
+    if (bytes + tx->size() + 16 > kMaxBlockBytes - kHeaderMargin) continue;
     Receipt r = Apply(view, *tx, ctx);
     if (!IsIncludable(static_cast<ResultCode>(r.code))) continue;
+    bytes += tx->size() + 16;
     out.transactions.push_back(tx);
     out.receipts.push_back(std::move(r));
   }

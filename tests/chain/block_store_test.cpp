@@ -119,6 +119,11 @@ TEST(BlockStoreTest, CommitReadAndIndexes) {
   EXPECT_EQ(*bs.ReceiptsAt(2), committed[2].receipts);
   const auto& tx = committed[2].block->transactions()[1];
   EXPECT_EQ(*bs.FindTransaction(tx->id()), (TxLocation{2, 1}));
+  auto got = bs.GetTransaction(tx->id());
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->tx->id(), tx->id());
+  EXPECT_EQ(got->receipt, committed[2].receipts[1]);
+  EXPECT_FALSE(bs.GetTransaction(Hash{}).has_value());
   auto hist = bs.AccountHistory(tx->body().sender, 0, 0, 100);
   ASSERT_EQ(hist.size(), 3u);  // one block's sender (key rotates per height)
   EXPECT_EQ(hist[1].tx_id, tx->id());
