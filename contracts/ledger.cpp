@@ -170,8 +170,8 @@ void Ledger::PutBalance(const Address& a, std::string_view code, const Balance& 
   }
 }
 
-std::optional<std::string> Ledger::GetChainId() const {
-  auto v = view_.Get(ChainInfoKey());
+std::optional<std::string> ReadChainId(const StateView& view) {
+  auto v = view.Get(ChainInfoKey());
   if (!v) return std::nullopt;
   Reader r(*v);
   std::string id;
@@ -179,15 +179,18 @@ std::optional<std::string> Ledger::GetChainId() const {
   if (!r.ExpectEnd()) Corrupt();
   return id;
 }
+std::optional<std::string> Ledger::GetChainId() const {
+  return ReadChainId(view_);
+}
 void Ledger::PutChainId(std::string_view id) {
   Writer w;
   w.String(id);
   view_.Put(ChainInfoKey(), w.data());
 }
 
-std::vector<PublicKey> Ledger::GetValidators() const {
+std::vector<PublicKey> ReadValidators(const StateView& view) {
   std::vector<PublicKey> out;
-  auto v = view_.Get(ValidatorSetKey());
+  auto v = view.Get(ValidatorSetKey());
   if (!v) return out;
   Reader r(*v);
   uint64_t n = 0;
@@ -197,6 +200,9 @@ std::vector<PublicKey> Ledger::GetValidators() const {
   }
   if (!r.ExpectEnd()) Corrupt();
   return out;
+}
+std::vector<PublicKey> Ledger::GetValidators() const {
+  return ReadValidators(view_);
 }
 void Ledger::PutValidators(const std::vector<PublicKey>& keys) {
   Writer w;

@@ -99,5 +99,8 @@ class Ledger {
 std::optional<Account> ReadAccount(const StateView& view, const Address& a);
 std::optional<AssetInfo> ReadAsset(const StateView& view, std::string_view code);
 Balance ReadBalance(const StateView& view, const Address& a, std::string_view code);
+std::optional<std::string> ReadChainId(const StateView& view);
+// The validator set in force (genesis order); empty before genesis.
+std::vector<PublicKey> ReadValidators(const StateView& view);
 
 }  // namespace corridor::contracts

@@ -147,6 +147,38 @@ TEST(AdmissionTest, BlockWithNonIncludableTransactionIsInvalid) {
   EXPECT_NE(r.error().message.find("nonce_too_high"), std::string::npos);
 }
 
+TEST(ProposerTest, DropsNonIncludableAndKeepsOrder) {
+  TestChain c;
+  PrivateKey alice = DevKey("alice");
+  auto t0 = c.Tx("alice", Payment{Addr("bob"), "USD", 1});
+  TxBody gap = c.Body(Addr("alice"), Payment{Addr("bob"), "USD", 2});
+  gap.nonce = 5;
+  TxBody next = c.Body(Addr("alice"), Payment{Addr("bob"), "USD", 3});
+  next.nonce = 1;
+  auto t1 = Transaction::Sign(gap, {&alice});
+  auto t2 = Transaction::Sign(next, {&alice});
+  auto t3 = c.Tx("bob", Payment{Addr("alice"), "USD", 100});  // bob has 4 USD: 3xx, included
+  auto ex = c.executor().Propose(c.store().state(), std::vector<TransactionPtr>{t0, t1, t2, t3},
+                                 c.NextContext(), 10);
+  ASSERT_EQ(ex.transactions.size(), 3u);
+  EXPECT_EQ(ex.transactions[0], t0);
+  EXPECT_EQ(ex.transactions[1], t2);
+  EXPECT_EQ(ex.transactions[2], t3);
+  EXPECT_EQ(ex.receipts[2].code, static_cast<uint16_t>(RC::kInsufficientBalance));
+  EXPECT_TRUE(ex.receipts[2].events.empty());
+  auto limited = c.executor().Propose(c.store().state(), std::vector<TransactionPtr>{t0, t2, t3},
+                                      c.NextContext(), 2);
+  EXPECT_EQ(limited.transactions.size(), 2u);
+}
+
+TEST(GenesisStateTest, ChainIdAndValidatorsAreInState) {
+  TestChain c;
+  EXPECT_EQ(*ReadChainId(c.store().state()), "corridor-local");
+  auto v = ReadValidators(c.store().state());
+  ASSERT_EQ(v.size(), 4u);
+  EXPECT_EQ(v[0], DevKey("validator-1").public_key());
+}
+
 TEST(AdmissionTest, BlockWithWrongStateRootIsInvalid) {
   TestChain c;
   auto tx = c.Tx("alice", Payment{Addr("bob"), "USD", 1});
