@@ -75,12 +75,8 @@ class Block {
 };
 
 // Largest f with n >= 3f + 1, and the quorum size n - f.
-inline size_t MaxFaulty(size_t n) {
-  return n == 0 ? 0 : (n - 1) / 3;
-}
-inline size_t QuorumSize(size_t n) {
-  return n - MaxFaulty(n);
-}
+inline size_t MaxFaulty(size_t n) { return n == 0 ? 0 : (n - 1) / 3; }
+inline size_t QuorumSize(size_t n) { return n - MaxFaulty(n); }
 
 // The digest a validator signs to commit `block_hash` at (height, view).
 Hash CommitVoteDigest(std::string_view chain_id, uint64_t height, uint64_t view,
