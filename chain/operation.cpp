@@ -33,6 +33,175 @@ bool Payment::Decode(Reader& r, Payment& out) {
   return r.ok();
 }
 
+bool IsValidRole(uint8_t code) {
+  return code <= kMaxRoleCode;
+}
+
+namespace {
+constexpr std::string_view kRoleNames[] = {"admin",  "issuer",    "compliance", "operator",
+                                           "oracle", "validator", "arbiter"};
+
+bool ReadRole(Reader& r, Role& out) {
+  uint8_t code = 0;
+  if (!r.U8(code)) return false;
+  if (!IsValidRole(code)) return r.Fail("bad_role", "unknown role code " + std::to_string(code));
+  out = static_cast<Role>(code);
+  return true;
+}
+
+bool ReadAssetCodeField(Reader& r, std::string& out) {
+  return ReadAssetCode(r, out);
+}
+}  // namespace
+
+std::string_view RoleName(Role role) {
+  auto c = static_cast<uint8_t>(role);
+  return IsValidRole(c) ? kRoleNames[c] : "unknown";
+}
+
+bool ParseRole(std::string_view name, Role& out) {
+  for (uint8_t c = 0; c <= kMaxRoleCode; ++c) {
+    if (kRoleNames[c] == name) {
+      out = static_cast<Role>(c);
+      return true;
+    }
+  }
+  return false;
+}
+
+bool IsValidJurisdiction(std::string_view code) {
+  return code.size() == 2 && code[0] >= 'A' && code[0] <= 'Z' && code[1] >= 'A' && code[1] <= 'Z';
+}
+
+void RegisterAccount::Encode(Writer& w) const {
+  w.Fixed(account.bytes);
+  w.U8(kyc_level);
+  w.String(jurisdiction);
+  w.String(display_name);
+}
+
+bool RegisterAccount::Decode(Reader& r, RegisterAccount& out) {
+  r.Fixed(out.account.bytes);
+  r.U8(out.kyc_level);
+  if (r.ok() && out.kyc_level > kMaxKycLevel) {
+    r.Fail("bad_kyc_level", "KYC level must be 0-" + std::to_string(kMaxKycLevel));
+  }
+  r.String(out.jurisdiction, 2);
+  if (r.ok() && !IsValidJurisdiction(out.jurisdiction)) {
+    r.Fail("bad_jurisdiction", "jurisdiction must be an ISO 3166-1 alpha-2 code (two letters A-Z)");
+  }
+  r.String(out.display_name, kMaxDisplayNameBytes);
+  if (r.ok() && !IsPrintableUtf8(out.display_name)) {
+    r.Fail("bad_display_name", "display name must be printable UTF-8");
+  }
+  return r.ok();
+}
+
+void GrantRole::Encode(Writer& w) const {
+  w.Fixed(account.bytes);
+  w.U8(static_cast<uint8_t>(role));
+}
+bool GrantRole::Decode(Reader& r, GrantRole& out) {
+  r.Fixed(out.account.bytes);
+  ReadRole(r, out.role);
+  return r.ok();
+}
+void RevokeRole::Encode(Writer& w) const {
+  w.Fixed(account.bytes);
+  w.U8(static_cast<uint8_t>(role));
+}
+bool RevokeRole::Decode(Reader& r, RevokeRole& out) {
+  r.Fixed(out.account.bytes);
+  ReadRole(r, out.role);
+  return r.ok();
+}
+
+void SetSigners::Encode(Writer& w) const {
+  w.U32(threshold);
+  w.Varint(signers.size());
+  for (const SignerEntry& s : signers) {
+    w.Fixed(s.key.bytes);
+    w.U32(s.weight);
+  }
+}
+
+bool SetSigners::Decode(Reader& r, SetSigners& out) {
+  r.U32(out.threshold);
+  uint64_t n = 0;
+  if (!r.Count(n, kMaxSignatures, PublicKey::kSize + 4)) return false;
+  out.signers.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    r.Fixed(out.signers[i].key.bytes);
+    r.U32(out.signers[i].weight);
+    if (r.ok() && i > 0 && !(out.signers[i - 1].key < out.signers[i].key)) {
+      return r.Fail("bad_signer_list", "signer keys must be strictly ascending");
+    }
+  }
+  return r.ok();
+}
+
+void CreateAsset::Encode(Writer& w) const {
+  w.String(code);
+  w.U8(decimals);
+  w.Fixed(issuer.bytes);
+}
+bool CreateAsset::Decode(Reader& r, CreateAsset& out) {
+  ReadAssetCodeField(r, out.code);
+  r.U8(out.decimals);
+  if (r.ok() && out.decimals > kMaxAssetDecimals) {
+    r.Fail("bad_decimals", "decimals must be 0-" + std::to_string(kMaxAssetDecimals));
+  }
+  r.Fixed(out.issuer.bytes);
+  return r.ok();
+}
+
+void Mint::Encode(Writer& w) const {
+  w.Fixed(to.bytes);
+  w.String(asset);
+  w.U64(amount);
+}
+bool Mint::Decode(Reader& r, Mint& out) {
+  r.Fixed(out.to.bytes);
+  ReadAssetCodeField(r, out.asset);
+  r.U64(out.amount);
+  return r.ok();
+}
+
+void Burn::Encode(Writer& w) const {
+  w.String(asset);
+  w.U64(amount);
+}
+bool Burn::Decode(Reader& r, Burn& out) {
+  ReadAssetCodeField(r, out.asset);
+  r.U64(out.amount);
+  return r.ok();
+}
+
+void FreezeAccount::Encode(Writer& w) const {
+  w.Fixed(account.bytes);
+}
+bool FreezeAccount::Decode(Reader& r, FreezeAccount& out) {
+  return r.Fixed(out.account.bytes);
+}
+void UnfreezeAccount::Encode(Writer& w) const {
+  w.Fixed(account.bytes);
+}
+bool UnfreezeAccount::Decode(Reader& r, UnfreezeAccount& out) {
+  return r.Fixed(out.account.bytes);
+}
+void FreezeAsset::Encode(Writer& w) const {
+  w.String(asset);
+}
+bool FreezeAsset::Decode(Reader& r, FreezeAsset& out) {
+  return ReadAssetCodeField(r, out.asset);
+}
+void UnfreezeAsset::Encode(Writer& w) const {
+  w.String(asset);
+}
+bool UnfreezeAsset::Decode(Reader& r, UnfreezeAsset& out) {
+  return ReadAssetCodeField(r, out.asset);
+}
+
 OpType TypeOf(const Operation& op) {
   return std::visit([](const auto& o) { return std::decay_t<decltype(o)>::kType; }, op);
 }

@@ -12,16 +12,56 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "chain/address.h"
 #include "chain/encoding.h"
+#include "chain/keys.h"
+#include "chain/limits.h"
 #include "chain/result.h"
 
 namespace corridor {
 
+// Type codes are part of the transaction encoding: never reuse or renumber.
+// Payload layouts, byte by byte: docs/state.md §4.
 enum class OpType : uint16_t {
   kPayment = 1,
+  kRegisterAccount = 2,
+  kGrantRole = 3,
+  kRevokeRole = 4,
+  kSetSigners = 5,
+  kCreateAsset = 6,
+  kMint = 7,
+  kBurn = 8,
+  kFreezeAccount = 9,
+  kUnfreezeAccount = 10,
+  kFreezeAsset = 11,
+  kUnfreezeAsset = 12,
 };
+
+// On-chain roles (docs/state.md §3.1). Codes are stable; an account's roles
+// are a bit set with bit (1 << code).
+enum class Role : uint8_t {
+  kAdmin = 0,
+  kIssuer = 1,
+  kCompliance = 2,
+  kOperator = 3,
+  kOracle = 4,
+  kValidator = 5,
+  kArbiter = 6,
+};
+inline constexpr uint8_t kMaxRoleCode = 6;
+bool IsValidRole(uint8_t code);
+std::string_view RoleName(Role role);  // "admin", ...; "unknown" otherwise
+// Parses a role name ("issuer") into its code; false when unknown.
+bool ParseRole(std::string_view name, Role& out);
+
+inline constexpr uint8_t kMaxKycLevel = 3;
+inline constexpr size_t kMaxDisplayNameBytes = 64;
+inline constexpr uint8_t kMaxAssetDecimals = 18;
+
+// ISO 3166-1 alpha-2 shape: exactly two characters A-Z.
+bool IsValidJurisdiction(std::string_view code);
 
 // Asset codes: 1..12 characters of A-Z and 0-9 ("USD", "EUR", "USDT").
 bool IsValidAssetCode(std::string_view code);
@@ -42,7 +82,148 @@ struct Payment {
   bool operator==(const Payment&) const = default;
 };
 
-using Operation = std::variant<Payment>;
+// Admin or compliance: create the account record for `account`.
+struct RegisterAccount {
+  static constexpr OpType kType = OpType::kRegisterAccount;
+  static constexpr std::string_view kName = "register_account";
+
+  Address account;
+  uint8_t kyc_level = 0;     // 0..kMaxKycLevel
+  std::string jurisdiction;  // ISO 3166-1 alpha-2, e.g. "SG"
+  std::string display_name;  // optional, printable UTF-8, <= kMaxDisplayNameBytes
+
+  void Encode(Writer& w) const;
+  static bool Decode(Reader& r, RegisterAccount& out);
+  bool operator==(const RegisterAccount&) const = default;
+};
+
+// Admin only: add or remove one role of `account`.
+struct GrantRole {
+  static constexpr OpType kType = OpType::kGrantRole;
+  static constexpr std::string_view kName = "grant_role";
+
+  Address account;
+  Role role = Role::kAdmin;
+
+  void Encode(Writer& w) const;
+  static bool Decode(Reader& r, GrantRole& out);
+  bool operator==(const GrantRole&) const = default;
+};
+
+struct RevokeRole {
+  static constexpr OpType kType = OpType::kRevokeRole;
+  static constexpr std::string_view kName = "revoke_role";
+
+  Address account;
+  Role role = Role::kAdmin;
+
+  void Encode(Writer& w) const;
+  static bool Decode(Reader& r, RevokeRole& out);
+  bool operator==(const RevokeRole&) const = default;
+};
+
+struct SignerEntry {
+  PublicKey key;
+  uint32_t weight = 0;
+  bool operator==(const SignerEntry&) const = default;
+};
+
+// Replace the sender's signer list. An empty list with threshold 0 restores
+// the default: the single key whose address is the account.
+struct SetSigners {
+  static constexpr OpType kType = OpType::kSetSigners;
+  static constexpr std::string_view kName = "set_signers";
+
+  uint32_t threshold = 0;
+  std::vector<SignerEntry> signers;  // strictly ascending by key, at most kMaxSignatures
+
+  void Encode(Writer& w) const;
+  static bool Decode(Reader& r, SetSigners& out);
+  bool operator==(const SetSigners&) const = default;
+};
+
+// Admin, or an issuer for itself: create asset `code` issued by `issuer`.
+struct CreateAsset {
+  static constexpr OpType kType = OpType::kCreateAsset;
+  static constexpr std::string_view kName = "create_asset";
+
+  std::string code;
+  uint8_t decimals = 0;  // 0..kMaxAssetDecimals
+  Address issuer;
+
+  void Encode(Writer& w) const;
+  static bool Decode(Reader& r, CreateAsset& out);
+  bool operator==(const CreateAsset&) const = default;
+};
+
+// The asset's issuer creates `amount` new units in `to`'s balance.
+struct Mint {
+  static constexpr OpType kType = OpType::kMint;
+  static constexpr std::string_view kName = "mint";
+
+  Address to;
+  std::string asset;
+  uint64_t amount = 0;
+
+  void Encode(Writer& w) const;
+  static bool Decode(Reader& r, Mint& out);
+  bool operator==(const Mint&) const = default;
+};
+
+// Destroy `amount` units from the sender's own balance: the issuer's own, or
+// a holder's (a withdrawal: the holder signs).
+struct Burn {
+  static constexpr OpType kType = OpType::kBurn;
+  static constexpr std::string_view kName = "burn";
+
+  std::string asset;
+  uint64_t amount = 0;
+
+  void Encode(Writer& w) const;
+  static bool Decode(Reader& r, Burn& out);
+  bool operator==(const Burn&) const = default;
+};
+
+// Compliance only. The reason goes in the transaction memo.
+struct FreezeAccount {
+  static constexpr OpType kType = OpType::kFreezeAccount;
+  static constexpr std::string_view kName = "freeze_account";
+  Address account;
+  void Encode(Writer& w) const;
+  static bool Decode(Reader& r, FreezeAccount& out);
+  bool operator==(const FreezeAccount&) const = default;
+};
+
+struct UnfreezeAccount {
+  static constexpr OpType kType = OpType::kUnfreezeAccount;
+  static constexpr std::string_view kName = "unfreeze_account";
+  Address account;
+  void Encode(Writer& w) const;
+  static bool Decode(Reader& r, UnfreezeAccount& out);
+  bool operator==(const UnfreezeAccount&) const = default;
+};
+
+struct FreezeAsset {
+  static constexpr OpType kType = OpType::kFreezeAsset;
+  static constexpr std::string_view kName = "freeze_asset";
+  std::string asset;
+  void Encode(Writer& w) const;
+  static bool Decode(Reader& r, FreezeAsset& out);
+  bool operator==(const FreezeAsset&) const = default;
+};
+
+struct UnfreezeAsset {
+  static constexpr OpType kType = OpType::kUnfreezeAsset;
+  static constexpr std::string_view kName = "unfreeze_asset";
+  std::string asset;
+  void Encode(Writer& w) const;
+  static bool Decode(Reader& r, UnfreezeAsset& out);
+  bool operator==(const UnfreezeAsset&) const = default;
+};
+
+using Operation =
+    std::variant<Payment, RegisterAccount, GrantRole, RevokeRole, SetSigners, CreateAsset, Mint,
+                 Burn, FreezeAccount, UnfreezeAccount, FreezeAsset, UnfreezeAsset>;
 
 OpType TypeOf(const Operation& op);
 std::string_view NameOf(const Operation& op);

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# `make bench`: runs every Google Benchmark binary of the release build.
-# Not part of `make test` or CI: benchmarks measure, they do not pass or fail.
+# `make bench`: runs every Google Benchmark binary of the release build
+# (chain primitives, block execution and commit). Not part of `make test` or
+# CI: benchmarks measure, they do not pass or fail.
+# Usage: scripts/bench.sh [extra Google Benchmark flags, e.g. --benchmark_filter=Commit]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shopt -s nullglob
@@ -8,6 +10,6 @@ found=0
 for b in build/release/tests/*/*_bench; do
   found=1
   echo "== $b"
-  "$b" --benchmark_min_time=0.2 "$@"
+  "$b" "$@"
 done
 [ "$found" = 1 ] || { echo "no benchmarks built (run make release)"; exit 1; }

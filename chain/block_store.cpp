@@ -1,0 +1,232 @@
+#include "chain/block_store.h"
+
+#include <leveldb/cache.h>
+#include <leveldb/db.h>
+#include <leveldb/filter_policy.h>
+#include <leveldb/write_batch.h>
+
+#include <algorithm>
+#include <cstring>
+#include <set>
+
+namespace corridor {
+namespace {
+
+leveldb::Slice AsSlice(ByteSpan b) {
+  return leveldb::Slice(reinterpret_cast<const char*>(b.data()), b.size());
+}
+
+void PutBE64(Bytes& out, uint64_t v) {
+  for (int i = 7; i >= 0; --i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
+}
+void PutBE32(Bytes& out, uint32_t v) {
+  for (int i = 3; i >= 0; --i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
+}
+uint64_t GetBE64(const uint8_t* p) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | p[i];
+  return v;
+}
+uint32_t GetBE32(const uint8_t* p) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v = (v << 8) | p[i];
+  return v;
+}
+
+// prefix | raw bytes. (Built with resize + memcpy: g++ 12 -O3 reports a
+// false -Warray-bounds for vector{prefix} followed by insert.)
+Bytes PrefixedKey(uint8_t prefix, ByteSpan raw, size_t reserve_extra = 0) {
+  Bytes k(1 + raw.size());
+  k.reserve(1 + raw.size() + reserve_extra);
+  k[0] = prefix;
+  if (!raw.empty()) std::memcpy(k.data() + 1, raw.data(), raw.size());
+  return k;
+}
+
+Bytes HeightKey(uint8_t prefix, uint64_t height) {
+  Bytes k = PrefixedKey(prefix, {}, 8);
+  PutBE64(k, height);
+  return k;
+}
+
+Bytes HashKey(uint8_t prefix, const Hash& h) {
+  return PrefixedKey(prefix, ByteSpan(h.bytes));
+}
+
+Bytes AccountKey(const Address& a, uint64_t height, uint32_t pos) {
+  Bytes k = PrefixedKey(BlockStore::kAccountPrefix, ByteSpan(a.bytes), 12);
+  PutBE64(k, height);
+  PutBE32(k, pos);
+  return k;
+}
+
+const Bytes kLastHeightKey = {BlockStore::kMetaPrefix, 'h', 'e', 'i', 'g', 'h', 't'};
+
+}  // namespace
+
+std::optional<Bytes> BlockStore::Read(ByteSpan key) const {
+  std::string v;
+  leveldb::Status s = db_->Get(leveldb::ReadOptions(), AsSlice(key), &v);
+  if (!s.ok()) return std::nullopt;
+  return Bytes(v.begin(), v.end());
+}
+
+std::optional<uint64_t> BlockStore::LastHeight() const {
+  auto v = Read(kLastHeightKey);
+  if (!v || v->size() != 8) return std::nullopt;
+  return GetBE64(v->data());
+}
+
+std::optional<BlockPtr> BlockStore::BlockAt(uint64_t height) const {
+  auto v = Read(HeightKey(kBlockPrefix, height));
+  if (!v) return std::nullopt;
+  auto b = Block::Decode(*v);
+  if (!b) return std::nullopt;
+  return *b;
+}
+
+std::optional<uint64_t> BlockStore::HeightOf(const Hash& block_hash) const {
+  auto v = Read(HashKey(kHashPrefix, block_hash));
+  if (!v || v->size() != 8) return std::nullopt;
+  return GetBE64(v->data());
+}
+
+std::optional<CommitCertificate> BlockStore::CertificateAt(uint64_t height) const {
+  auto v = Read(HeightKey(kCertPrefix, height));
+  if (!v) return std::nullopt;
+  auto c = CommitCertificate::Decode(*v);
+  if (!c) return std::nullopt;
+  return *c;
+}
+
+std::optional<std::vector<Receipt>> BlockStore::ReceiptsAt(uint64_t height) const {
+  auto v = Read(HeightKey(kReceiptsPrefix, height));
+  if (!v) return std::nullopt;
+  auto r = DecodeReceipts(*v);
+  if (!r) return std::nullopt;
+  return *r;
+}
+
+std::optional<TxLocation> BlockStore::FindTransaction(const Hash& tx_id) const {
+  auto v = Read(HashKey(kTxPrefix, tx_id));
+  if (!v || v->size() != 12) return std::nullopt;
+  return TxLocation{GetBE64(v->data()), GetBE32(v->data() + 8)};
+}
+
+std::optional<IndexedTransaction> BlockStore::GetTransaction(const Hash& tx_id) const {
+  auto loc = FindTransaction(tx_id);
+  if (!loc) return std::nullopt;
+  auto block = BlockAt(loc->height);
+  auto receipts = ReceiptsAt(loc->height);
+  if (!block || !receipts || loc->position >= (*block)->transactions().size() ||
+      loc->position >= receipts->size()) {
+    return std::nullopt;
+  }
+  return IndexedTransaction{(*block)->transactions()[loc->position], *loc,
+                            (*receipts)[loc->position]};
+}
+
+std::vector<HistoryEntry> BlockStore::AccountHistory(const Address& account, uint64_t from_height,
+                                                     uint32_t from_position, size_t limit) const {
+  std::vector<HistoryEntry> out;
+  Bytes start = AccountKey(account, from_height, from_position);
+  std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(leveldb::ReadOptions()));
+  for (it->Seek(AsSlice(start)); it->Valid() && out.size() < limit; it->Next()) {
+    leveldb::Slice k = it->key();
+    if (k.size() != 1 + Address::kSize + 12 ||
+        std::memcmp(k.data(), start.data(), 1 + Address::kSize) != 0) {
+      break;
+    }
+    const auto* p = reinterpret_cast<const uint8_t*>(k.data()) + 1 + Address::kSize;
+    leveldb::Slice v = it->value();
+    if (v.size() != Hash::kSize) break;
+    out.push_back({GetBE64(p), GetBE32(p + 8),
+                   Hash::FromSpan(ByteSpan(reinterpret_cast<const uint8_t*>(v.data()), v.size()))});
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- ChainStore
+
+ChainStore::ChainStore(std::unique_ptr<leveldb::Cache> cache, std::unique_ptr<leveldb::DB> db)
+    : cache_(std::move(cache)), db_(std::move(db)), state_(*db_), blocks_(*db_) {}
+
+ChainStore::~ChainStore() = default;
+
+Result<std::unique_ptr<ChainStore>> ChainStore::Open(const Options& options) {
+  leveldb::Options lo;
+  lo.create_if_missing = true;
+  lo.paranoid_checks = true;
+  if (options.env) lo.env = options.env;
+  std::unique_ptr<leveldb::Cache> cache(leveldb::NewLRUCache(options.block_cache_bytes));
+  lo.block_cache = cache.get();
+  lo.write_buffer_size = options.write_buffer_bytes;
+  // Keys are hashes and positions, so one bloom filter policy for all of them.
+  static const leveldb::FilterPolicy* bloom = leveldb::NewBloomFilterPolicy(10);
+  lo.filter_policy = bloom;
+  leveldb::DB* raw = nullptr;
+  leveldb::Status s = leveldb::DB::Open(lo, options.path, &raw);
+  if (!s.ok()) return MakeError("storage_open_failed", s.ToString());
+  return std::unique_ptr<ChainStore>(
+      new ChainStore(std::move(cache), std::unique_ptr<leveldb::DB>(raw)));
+}
+
+Status ChainStore::CommitBlock(const Block& block, const CommitCertificate& cert,
+                               const std::vector<Receipt>& receipts, const PendingState& state) {
+  const BlockHeader& h = block.header();
+  auto last = blocks_.LastHeight();
+  uint64_t expected = last ? *last + 1 : 0;
+  if (h.height != expected) {
+    return MakeError("bad_height", "block height " + std::to_string(h.height) +
+                                       " is not the next height " + std::to_string(expected));
+  }
+  if (last) {
+    auto prev = blocks_.BlockAt(*last);
+    if (!prev || (*prev)->hash() != h.prev_hash) {
+      return MakeError("bad_prev_hash", "block does not extend the last committed block");
+    }
+  }
+  if (state.base_root != state_.Root()) {
+    return MakeError("stale_state", "pending state was computed against another state");
+  }
+  if (state.root != h.state_root) {
+    return MakeError("bad_state_root", "pending state root differs from the header's");
+  }
+  if (receipts.size() != block.transactions().size() || ReceiptsRoot(receipts) != h.receipts_root) {
+    return MakeError("bad_receipts_root", "receipts do not match the header's receipts root");
+  }
+
+  leveldb::WriteBatch batch;
+  Bytes height_value;
+  PutBE64(height_value, h.height);
+  batch.Put(AsSlice(HeightKey(BlockStore::kBlockPrefix, h.height)), AsSlice(block.Encode()));
+  batch.Put(AsSlice(HashKey(BlockStore::kHashPrefix, block.hash())), AsSlice(height_value));
+  batch.Put(AsSlice(HeightKey(BlockStore::kCertPrefix, h.height)), AsSlice(cert.Encode()));
+  batch.Put(AsSlice(HeightKey(BlockStore::kReceiptsPrefix, h.height)),
+            AsSlice(EncodeReceipts(receipts)));
+  const auto& txs = block.transactions();
+  for (size_t i = 0; i < txs.size(); ++i) {
+    uint32_t pos = static_cast<uint32_t>(i);
+    Bytes loc = height_value;
+    PutBE32(loc, pos);
+    batch.Put(AsSlice(HashKey(BlockStore::kTxPrefix, txs[i]->id())), AsSlice(loc));
+    std::set<Address> touched{txs[i]->body().sender};
+    for (const Event& e : receipts[i].events) {
+      if (!e.account.IsZero()) touched.insert(e.account);
+      if (!e.counterparty.IsZero()) touched.insert(e.counterparty);
+    }
+    for (const Address& a : touched) {
+      batch.Put(AsSlice(AccountKey(a, h.height, pos)), AsSlice(ByteSpan(txs[i]->id().bytes)));
+    }
+  }
+  state.AddToBatch(batch);
+  batch.Put(AsSlice(kLastHeightKey), AsSlice(height_value));
+
+  leveldb::WriteOptions wo;
+  wo.sync = true;
+  leveldb::Status s = db_->Write(wo, &batch);
+  if (!s.ok()) return MakeError("storage_write_failed", s.ToString());
+  return Status::Ok();
+}
+
+}  // namespace corridor

@@ -1,0 +1,33 @@
+// Event types carried in receipts (docs/state.md §5.2). Codes are stable.
+// Field use per type (unused fields are zero/empty):
+//   transfer          account=payer counterparty=payee asset amount
+//   mint              account=credited counterparty=issuer asset amount
+//   burn              account=debited asset amount
+//   account_registered account detail=KYC level
+//   role_granted / role_revoked  account detail=role code
+//   signers_set       account amount=number of signers detail=threshold
+//   asset_created     account=issuer asset detail=decimals
+//   account_frozen / account_unfrozen  account
+//   asset_frozen / asset_unfrozen      asset
+#pragma once
+
+#include <cstdint>
+
+namespace corridor::contracts {
+
+enum class EventType : uint16_t {
+  kTransfer = 1,
+  kMint = 2,
+  kBurn = 3,
+  kAccountRegistered = 4,
+  kRoleGranted = 5,
+  kRoleRevoked = 6,
+  kSignersSet = 7,
+  kAssetCreated = 8,
+  kAccountFrozen = 9,
+  kAccountUnfrozen = 10,
+  kAssetFrozen = 11,
+  kAssetUnfrozen = 12,
+};
+
+}  // namespace corridor::contracts

@@ -1,0 +1,415 @@
+#include "contracts/executor.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "chain/limits.h"
+#include "contracts/event.h"
+#include "contracts/ledger.h"
+
+namespace corridor::contracts {
+namespace {
+
+using RC = ResultCode;
+
+Event MakeEvent(EventType type, const Address& account) {
+  Event e;
+  e.type = static_cast<uint16_t>(type);
+  e.account = account;
+  return e;
+}
+
+bool CheckedAdd(uint64_t a, uint64_t b, uint64_t& out) {
+  return !__builtin_add_overflow(a, b, &out);
+}
+
+// ---- stateless checks (1xx)
+
+RC CheckSigners(const SetSigners& op) {
+  if (op.signers.empty()) return op.threshold == 0 ? RC::kSuccess : RC::kBadSignerList;
+  if (op.signers.size() > kMaxSignatures || op.threshold == 0) return RC::kBadSignerList;
+  uint64_t total = 0;
+  for (size_t i = 0; i < op.signers.size(); ++i) {
+    const auto& s = op.signers[i];
+    if (s.weight == 0) return RC::kBadSignerList;
+    if (i > 0 && !(op.signers[i - 1].key < s.key)) return RC::kBadSignerList;
+    if (!s.key.IsValid()) return RC::kBadSignerList;
+    total += s.weight;  // <= 16 * 2^32: no overflow in 64 bits
+  }
+  return total >= op.threshold ? RC::kSuccess : RC::kBadSignerList;
+}
+
+struct StatelessCheck {
+  const Address& sender;
+  RC operator()(const Payment& op) const {
+    if (!IsValidAssetCode(op.asset) || op.to.IsZero()) return RC::kBadField;
+    if (op.amount == 0) return RC::kZeroAmount;
+    if (op.to == sender) return RC::kSelfPayment;
+    return RC::kSuccess;
+  }
+  RC operator()(const RegisterAccount& op) const {
+    if (op.account.IsZero() || op.kyc_level > kMaxKycLevel ||
+        !IsValidJurisdiction(op.jurisdiction) || op.display_name.size() > kMaxDisplayNameBytes ||
+        !IsPrintableUtf8(op.display_name)) {
+      return RC::kBadField;
+    }
+    return RC::kSuccess;
+  }
+  RC operator()(const GrantRole& op) const {
+    return IsValidRole(static_cast<uint8_t>(op.role)) ? RC::kSuccess : RC::kBadField;
+  }
+  RC operator()(const RevokeRole& op) const {
+    return IsValidRole(static_cast<uint8_t>(op.role)) ? RC::kSuccess : RC::kBadField;
+  }
+  RC operator()(const SetSigners& op) const { return CheckSigners(op); }
+  RC operator()(const CreateAsset& op) const {
+    if (!IsValidAssetCode(op.code) || op.decimals > kMaxAssetDecimals || op.issuer.IsZero()) {
+      return RC::kBadField;
+    }
+    return RC::kSuccess;
+  }
+  RC operator()(const Mint& op) const {
+    if (!IsValidAssetCode(op.asset) || op.to.IsZero()) return RC::kBadField;
+    return op.amount == 0 ? RC::kZeroAmount : RC::kSuccess;
+  }
+  RC operator()(const Burn& op) const {
+    if (!IsValidAssetCode(op.asset)) return RC::kBadField;
+    return op.amount == 0 ? RC::kZeroAmount : RC::kSuccess;
+  }
+  RC operator()(const FreezeAccount&) const { return RC::kSuccess; }
+  RC operator()(const UnfreezeAccount&) const { return RC::kSuccess; }
+  RC operator()(const FreezeAsset& op) const {
+    return IsValidAssetCode(op.asset) ? RC::kSuccess : RC::kBadField;
+  }
+  RC operator()(const UnfreezeAsset& op) const {
+    return IsValidAssetCode(op.asset) ? RC::kSuccess : RC::kBadField;
+  }
+};
+
+// ---- operations (run in a scratch overlay; 3xx leaves nothing behind)
+
+struct OpContext {
+  Ledger& ledger;
+  const Address& sender;
+  std::vector<Event>& events;
+};
+
+bool HasAny(const Account& a, std::initializer_list<Role> roles) {
+  for (Role r : roles)
+    if (a.HasRole(r)) return true;
+  return false;
+}
+
+struct OpRunner {
+  OpContext& c;
+  const Account& sender_acc;  // the sender's record, nonce already consumed
+
+  RC operator()(const Payment& op) const {
+    auto asset = c.ledger.GetAsset(op.asset);
+    if (!asset) return RC::kUnknownAsset;
+    if (asset->frozen) return RC::kAssetFrozen;
+    auto to = c.ledger.GetAccount(op.to);
+    if (!to) return RC::kUnknownAccount;
+    if (to->frozen) return RC::kReceiverFrozen;
+    Balance from_bal = c.ledger.GetBalance(c.sender, op.asset);
+    if (from_bal.available < op.amount) return RC::kInsufficientBalance;
+    Balance to_bal = c.ledger.GetBalance(op.to, op.asset);
+    if (!CheckedAdd(to_bal.available, op.amount, to_bal.available)) return RC::kOverflow;
+    from_bal.available -= op.amount;
+    c.ledger.PutBalance(c.sender, op.asset, from_bal);
+    c.ledger.PutBalance(op.to, op.asset, to_bal);
+    Event e = MakeEvent(EventType::kTransfer, c.sender);
+    e.counterparty = op.to;
+    e.asset = op.asset;
+    e.amount = op.amount;
+    c.events.push_back(std::move(e));
+    return RC::kSuccess;
+  }
+
+  RC operator()(const RegisterAccount& op) const {
+    if (!HasAny(sender_acc, {Role::kAdmin, Role::kCompliance})) return RC::kUnauthorizedRole;
+    if (c.ledger.GetAccount(op.account)) return RC::kAccountExists;
+    Account a;
+    a.kyc_level = op.kyc_level;
+    a.jurisdiction = op.jurisdiction;
+    a.display_name = op.display_name;
+    c.ledger.PutAccount(op.account, a);
+    Event e = MakeEvent(EventType::kAccountRegistered, op.account);
+    e.detail = op.kyc_level;
+    c.events.push_back(std::move(e));
+    return RC::kSuccess;
+  }
+
+  RC ChangeRole(const Address& target, Role role, bool grant) const {
+    if (!sender_acc.HasRole(Role::kAdmin)) return RC::kUnauthorizedRole;
+    auto acc = c.ledger.GetAccount(target);
+    if (!acc) return RC::kUnknownAccount;
+    if (!grant && role == Role::kAdmin && target == c.sender) return RC::kCannotRevokeOwnAdmin;
+    if (acc->HasRole(role) == grant) return RC::kNoChange;
+    acc->SetRole(role, grant);
+    c.ledger.PutAccount(target, *acc);
+    Event e = MakeEvent(grant ? EventType::kRoleGranted : EventType::kRoleRevoked, target);
+    e.detail = static_cast<uint8_t>(role);
+    c.events.push_back(std::move(e));
+    return RC::kSuccess;
+  }
+  RC operator()(const GrantRole& op) const { return ChangeRole(op.account, op.role, true); }
+  RC operator()(const RevokeRole& op) const { return ChangeRole(op.account, op.role, false); }
+
+  RC operator()(const SetSigners& op) const {
+    Account a = *c.ledger.GetAccount(c.sender);
+    a.threshold = op.threshold;
+    a.signers = op.signers;
+    c.ledger.PutAccount(c.sender, a);
+    Event e = MakeEvent(EventType::kSignersSet, c.sender);
+    e.amount = op.signers.size();
+    e.detail = op.threshold;
+    c.events.push_back(std::move(e));
+    return RC::kSuccess;
+  }
+
+  RC operator()(const CreateAsset& op) const {
+    bool admin = sender_acc.HasRole(Role::kAdmin);
+    bool self_issuer = sender_acc.HasRole(Role::kIssuer) && op.issuer == c.sender;
+    if (!admin && !self_issuer) return RC::kUnauthorizedRole;
+    if (c.ledger.GetAsset(op.code)) return RC::kAssetExists;
+    auto issuer = c.ledger.GetAccount(op.issuer);
+    if (!issuer || !issuer->HasRole(Role::kIssuer)) return RC::kIssuerNotEligible;
+    AssetInfo a;
+    a.code = op.code;
+    a.decimals = op.decimals;
+    a.issuer = op.issuer;
+    c.ledger.PutAsset(a);
+    Event e = MakeEvent(EventType::kAssetCreated, op.issuer);
+    e.asset = op.code;
+    e.detail = op.decimals;
+    c.events.push_back(std::move(e));
+    return RC::kSuccess;
+  }
+
+  RC operator()(const Mint& op) const {
+    auto asset = c.ledger.GetAsset(op.asset);
+    if (!asset) return RC::kUnknownAsset;
+    if (asset->issuer != c.sender) return RC::kNotAssetIssuer;
+    if (!sender_acc.HasRole(Role::kIssuer)) return RC::kUnauthorizedRole;
+    if (asset->frozen) return RC::kAssetFrozen;
+    auto to = c.ledger.GetAccount(op.to);
+    if (!to) return RC::kUnknownAccount;
+    if (to->frozen) return RC::kReceiverFrozen;
+    Balance bal = c.ledger.GetBalance(op.to, op.asset);
+    if (!CheckedAdd(asset->supply, op.amount, asset->supply)) return RC::kOverflow;
+    if (!CheckedAdd(bal.available, op.amount, bal.available)) return RC::kOverflow;
+    c.ledger.PutAsset(*asset);
+    c.ledger.PutBalance(op.to, op.asset, bal);
+    Event e = MakeEvent(EventType::kMint, op.to);
+    e.counterparty = c.sender;
+    e.asset = op.asset;
+    e.amount = op.amount;
+    c.events.push_back(std::move(e));
+    return RC::kSuccess;
+  }
+
+  RC operator()(const Burn& op) const {
+    auto asset = c.ledger.GetAsset(op.asset);
+    if (!asset) return RC::kUnknownAsset;
+    if (asset->frozen) return RC::kAssetFrozen;
+    Balance bal = c.ledger.GetBalance(c.sender, op.asset);
+    if (bal.available < op.amount) return RC::kInsufficientBalance;
+    // supply >= every balance (conservation), so this cannot underflow.
+    if (asset->supply < op.amount) std::abort();
+    asset->supply -= op.amount;
+    bal.available -= op.amount;
+    c.ledger.PutAsset(*asset);
+    c.ledger.PutBalance(c.sender, op.asset, bal);
+    Event e = MakeEvent(EventType::kBurn, c.sender);
+    e.asset = op.asset;
+    e.amount = op.amount;
+    c.events.push_back(std::move(e));
+    return RC::kSuccess;
+  }
+
+  RC SetAccountFrozen(const Address& target, bool frozen) const {
+    if (!sender_acc.HasRole(Role::kCompliance)) return RC::kUnauthorizedRole;
+    auto acc = c.ledger.GetAccount(target);
+    if (!acc) return RC::kUnknownAccount;
+    if (acc->frozen == frozen) return RC::kNoChange;
+    acc->frozen = frozen;
+    c.ledger.PutAccount(target, *acc);
+    c.events.push_back(
+        MakeEvent(frozen ? EventType::kAccountFrozen : EventType::kAccountUnfrozen, target));
+    return RC::kSuccess;
+  }
+  RC operator()(const FreezeAccount& op) const { return SetAccountFrozen(op.account, true); }
+  RC operator()(const UnfreezeAccount& op) const { return SetAccountFrozen(op.account, false); }
+
+  RC SetAssetFrozen(const std::string& code, bool frozen) const {
+    if (!sender_acc.HasRole(Role::kCompliance)) return RC::kUnauthorizedRole;
+    auto asset = c.ledger.GetAsset(code);
+    if (!asset) return RC::kUnknownAsset;
+    if (asset->frozen == frozen) return RC::kNoChange;
+    asset->frozen = frozen;
+    c.ledger.PutAsset(*asset);
+    Event e = MakeEvent(frozen ? EventType::kAssetFrozen : EventType::kAssetUnfrozen, Address{});
+    e.asset = code;
+    c.events.push_back(std::move(e));
+    return RC::kSuccess;
+  }
+  RC operator()(const FreezeAsset& op) const { return SetAssetFrozen(op.asset, true); }
+  RC operator()(const UnfreezeAsset& op) const { return SetAssetFrozen(op.asset, false); }
+};
+
+// Signature weights of `tx` against the sender's signer list (1xx/2xx).
+RC CheckSignerWeights(const Account& acc, const Transaction& tx) {
+  const auto& sigs = tx.signatures();
+  if (sigs.empty() || sigs.size() > kMaxSignatures) return RC::kBadSignature;
+  for (size_t i = 0; i < sigs.size(); ++i) {
+    for (size_t j = i + 1; j < sigs.size(); ++j) {
+      if (sigs[i].key == sigs[j].key) return RC::kBadSignature;
+    }
+  }
+  const Address& sender = tx.body().sender;
+  if (acc.signers.empty()) {
+    // Default: exactly one signature, by the key the address was derived from.
+    if (sigs.size() != 1 || Address::FromPublicKey(sigs[0].key) != sender) {
+      return RC::kUnauthorizedSigner;
+    }
+    return RC::kSuccess;
+  }
+  uint64_t weight = 0;
+  for (const TxSignature& s : sigs) {
+    auto it = std::lower_bound(acc.signers.begin(), acc.signers.end(), s.key,
+                               [](const SignerEntry& e, const PublicKey& k) { return e.key < k; });
+    if (it == acc.signers.end() || it->key != s.key) return RC::kUnauthorizedSigner;
+    weight += it->weight;
+  }
+  return weight >= acc.threshold ? RC::kSuccess : RC::kInsufficientSignatureWeight;
+}
+
+RC CheckIncludableImpl(const StateView& view, const Transaction& tx, const BlockContext& ctx,
+                       bool verify_signatures, std::optional<Account>& acc_out) {
+  const TxBody& body = tx.body();
+  if (body.chain_id != ctx.chain_id) return RC::kWrongChain;
+  if (body.version != kTransactionVersion || body.memo.size() > kMaxMemoBytes ||
+      !IsPrintableUtf8(body.memo)) {
+    return RC::kBadField;
+  }
+  RC rc = std::visit(StatelessCheck{body.sender}, body.op);
+  if (rc != RC::kSuccess) return rc;
+  if (ctx.height > body.expiry_height) return RC::kExpired;
+  acc_out = ReadAccount(view, body.sender);
+  if (!acc_out) return RC::kUnknownSender;
+  if (body.nonce < acc_out->next_nonce) return RC::kNonceTooLow;
+  if (body.nonce > acc_out->next_nonce ||
+      acc_out->next_nonce == std::numeric_limits<uint64_t>::max()) {
+    return RC::kNonceTooHigh;
+  }
+  rc = CheckSignerWeights(*acc_out, tx);
+  if (rc != RC::kSuccess) return rc;
+  if (verify_signatures && !tx.VerifySignatures()) return RC::kBadSignature;
+  return RC::kSuccess;
+}
+
+}  // namespace
+
+ResultCode CheckIncludable(const StateView& view, const Transaction& tx, const BlockContext& ctx,
+                           bool verify_signatures) {
+  std::optional<Account> acc;
+  return CheckIncludableImpl(view, tx, ctx, verify_signatures, acc);
+}
+
+Receipt Executor::Apply(StateOverlay& view, const Transaction& tx, const BlockContext& ctx) const {
+  Receipt receipt;
+  receipt.tx_id = tx.id();
+  std::optional<Account> acc;
+  RC rc = CheckIncludableImpl(view, tx, ctx, options_.verify_signatures, acc);
+  if (rc != RC::kSuccess) {
+    receipt.code = static_cast<uint16_t>(rc);
+    return receipt;
+  }
+  // Includable from here on: the nonce is consumed whatever happens next.
+  const Address& sender = tx.body().sender;
+  acc->next_nonce += 1;
+  {
+    Ledger ledger(view);
+    ledger.PutAccount(sender, *acc);
+  }
+  if (acc->frozen) {
+    receipt.code = static_cast<uint16_t>(RC::kSenderFrozen);
+    return receipt;
+  }
+  StateOverlay scratch = view.Child();
+  Ledger ledger(scratch);
+  std::vector<Event> events;
+  OpContext c{ledger, sender, events};
+  rc = std::visit(OpRunner{c, *acc}, tx.body().op);
+  receipt.code = static_cast<uint16_t>(rc);
+  if (rc == RC::kSuccess) {
+    scratch.MergeInto(view);
+    receipt.events = std::move(events);
+  }
+  return receipt;
+}
+
+Result<BlockExecution> Executor::ExecuteBlock(const StateStore& base, const Block& block) const {
+  const BlockHeader& h = block.header();
+  StateOverlay view(base);
+  auto chain_id = Ledger(view).GetChainId();
+  if (!chain_id || *chain_id != h.chain_id) {
+    return MakeError("wrong_chain", "block chain id does not match the state's");
+  }
+  BlockContext ctx{h.chain_id, h.height, h.timestamp_ms};
+  BlockExecution out;
+  out.transactions = block.transactions();
+  out.receipts.reserve(block.transactions().size());
+  for (size_t i = 0; i < block.transactions().size(); ++i) {
+    const Transaction& tx = *block.transactions()[i];
+    Receipt r = Apply(view, tx, ctx);
+    auto code = static_cast<ResultCode>(r.code);
+    if (!IsIncludable(code)) {
+      return MakeError("invalid_transaction",
+                       "transaction " + std::to_string(i) + " (" + tx.id().ToHex() +
+                           ") may not be included: " + std::string(NameOf(code)) + " (" +
+                           std::to_string(r.code) + ")");
+    }
+    out.receipts.push_back(std::move(r));
+  }
+  out.receipts_root = ReceiptsRoot(out.receipts);
+  out.state = base.Prepare(view.changes());
+  return out;
+}
+
+Result<BlockExecution> Executor::ValidateBlock(const StateStore& base, const Block& block) const {
+  auto r = ExecuteBlock(base, block);
+  if (!r) return r;
+  if (r->state.root != block.header().state_root) {
+    return MakeError("bad_state_root", "header state root " + block.header().state_root.ToHex() +
+                                           " differs from the executed " + r->state.root.ToHex());
+  }
+  if (r->receipts_root != block.header().receipts_root) {
+    return MakeError("bad_receipts_root", "header receipts root differs from the executed one");
+  }
+  return r;
+}
+
+BlockExecution Executor::Propose(const StateStore& base, std::span<const TransactionPtr> candidates,
+                                 const BlockContext& ctx, size_t max_transactions) const {
+  StateOverlay view(base);
+  BlockExecution out;
+  // Room for the header and the per-transaction framing within kMaxBlockBytes.
+  constexpr size_t kHeaderMargin = 64 * 1024;
+  size_t bytes = 0;
+  for (const TransactionPtr& tx : candidates) {
+    if (out.transactions.size() >= std::min(max_transactions, kMaxBlockTransactions)) break;
+    if (bytes + tx->size() + 16 > kMaxBlockBytes - kHeaderMargin) continue;
+    Receipt r = Apply(view, *tx, ctx);
+    if (!IsIncludable(static_cast<ResultCode>(r.code))) continue;
+    bytes += tx->size() + 16;
+    out.transactions.push_back(tx);
+    out.receipts.push_back(std::move(r));
+  }
+  out.receipts_root = ReceiptsRoot(out.receipts);
+  out.state = base.Prepare(view.changes());
+  return out;
+}
+
+}  // namespace corridor::contracts

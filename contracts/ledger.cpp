@@ -1,0 +1,214 @@
+#include "contracts/ledger.h"
+
+#include <cstdlib>
+#include <cstring>
+
+#include "chain/encoding.h"
+#include "chain/limits.h"
+
+namespace corridor::contracts {
+namespace {
+constexpr uint8_t kMetaKind = 0x00;
+constexpr uint8_t kAccountKind = 0x01;
+constexpr uint8_t kAssetKind = 0x02;
+constexpr uint8_t kBalanceKind = 0x03;
+
+[[noreturn]] void Corrupt() {
+  // A stored record that does not decode means the store is corrupt; the node
+  // cannot execute deterministically, so it stops.
+  std::abort();
+}
+}  // namespace
+
+// kind | parts... (resize + memcpy: g++ 12 -O3 reports a false
+// -Warray-bounds for vector{kind} followed by insert.)
+namespace {
+Bytes KindKey(uint8_t kind, ByteSpan a, ByteSpan b = {}) {
+  Bytes k(1 + a.size() + b.size());
+  k[0] = kind;
+  if (!a.empty()) std::memcpy(k.data() + 1, a.data(), a.size());
+  if (!b.empty()) std::memcpy(k.data() + 1 + a.size(), b.data(), b.size());
+  return k;
+}
+}  // namespace
+
+Bytes AccountKey(const Address& a) {
+  return KindKey(kAccountKind, ByteSpan(a.bytes));
+}
+Bytes AssetKey(std::string_view code) {
+  return KindKey(kAssetKind, AsBytes(code));
+}
+Bytes BalanceKey(const Address& a, std::string_view code) {
+  return KindKey(kBalanceKind, ByteSpan(a.bytes), AsBytes(code));
+}
+Bytes ChainInfoKey() {
+  return Bytes{kMetaKind, 'c'};
+}
+Bytes ValidatorSetKey() {
+  return Bytes{kMetaKind, 'v'};
+}
+
+Bytes Account::Encode() const {
+  Writer w(96);
+  w.U8(kyc_level);
+  w.String(jurisdiction);
+  w.String(display_name);
+  w.U32(roles);
+  w.Bool(frozen);
+  w.U64(next_nonce);
+  w.U32(threshold);
+  w.Varint(signers.size());
+  for (const auto& s : signers) {
+    w.Fixed(s.key.bytes);
+    w.U32(s.weight);
+  }
+  return std::move(w).Take();
+}
+
+std::optional<Account> Account::Decode(ByteSpan data) {
+  Reader r(data);
+  Account a;
+  r.U8(a.kyc_level);
+  r.String(a.jurisdiction, 2);
+  r.String(a.display_name, kMaxDisplayNameBytes);
+  r.U32(a.roles);
+  r.Bool(a.frozen);
+  r.U64(a.next_nonce);
+  r.U32(a.threshold);
+  uint64_t n = 0;
+  if (r.Count(n, kMaxSignatures, PublicKey::kSize + 4)) {
+    a.signers.resize(n);
+    for (auto& s : a.signers) {
+      r.Fixed(s.key.bytes);
+      r.U32(s.weight);
+    }
+  }
+  if (!r.ExpectEnd()) return std::nullopt;
+  return a;
+}
+
+Bytes AssetInfo::Encode() const {
+  Writer w(40);
+  w.U8(decimals);
+  w.Fixed(issuer.bytes);
+  w.U64(supply);
+  w.Bool(frozen);
+  return std::move(w).Take();
+}
+
+std::optional<AssetInfo> AssetInfo::Decode(ByteSpan code, ByteSpan data) {
+  Reader r(data);
+  AssetInfo a;
+  a.code.assign(code.begin(), code.end());
+  r.U8(a.decimals);
+  r.Fixed(a.issuer.bytes);
+  r.U64(a.supply);
+  r.Bool(a.frozen);
+  if (!r.ExpectEnd()) return std::nullopt;
+  return a;
+}
+
+namespace {
+Bytes EncodeBalance(const Balance& b) {
+  Writer w(16);
+  w.U64(b.available);
+  w.U64(b.locked);
+  return std::move(w).Take();
+}
+Balance DecodeBalance(ByteSpan data) {
+  Reader r(data);
+  Balance b;
+  r.U64(b.available);
+  r.U64(b.locked);
+  if (!r.ExpectEnd()) Corrupt();
+  return b;
+}
+}  // namespace
+
+std::optional<Account> ReadAccount(const StateView& view, const Address& a) {
+  auto v = view.Get(AccountKey(a));
+  if (!v) return std::nullopt;
+  auto acc = Account::Decode(*v);
+  if (!acc) Corrupt();
+  return acc;
+}
+
+std::optional<AssetInfo> ReadAsset(const StateView& view, std::string_view code) {
+  auto v = view.Get(AssetKey(code));
+  if (!v) return std::nullopt;
+  auto a = AssetInfo::Decode(AsBytes(code), *v);
+  if (!a) Corrupt();
+  return a;
+}
+
+Balance ReadBalance(const StateView& view, const Address& a, std::string_view code) {
+  auto v = view.Get(BalanceKey(a, code));
+  if (!v) return Balance{};
+  return DecodeBalance(*v);
+}
+
+std::optional<Account> Ledger::GetAccount(const Address& a) const {
+  return ReadAccount(view_, a);
+}
+void Ledger::PutAccount(const Address& a, const Account& acc) {
+  view_.Put(AccountKey(a), acc.Encode());
+}
+std::optional<AssetInfo> Ledger::GetAsset(std::string_view code) const {
+  return ReadAsset(view_, code);
+}
+void Ledger::PutAsset(const AssetInfo& asset) {
+  view_.Put(AssetKey(asset.code), asset.Encode());
+}
+Balance Ledger::GetBalance(const Address& a, std::string_view code) const {
+  return ReadBalance(view_, a, code);
+}
+void Ledger::PutBalance(const Address& a, std::string_view code, const Balance& b) {
+  if (b.IsZero()) {
+    view_.Delete(BalanceKey(a, code));
+  } else {
+    view_.Put(BalanceKey(a, code), EncodeBalance(b));
+  }
+}
+
+std::optional<std::string> ReadChainId(const StateView& view) {
+  auto v = view.Get(ChainInfoKey());
+  if (!v) return std::nullopt;
+  Reader r(*v);
+  std::string id;
+  r.String(id, kMaxChainIdBytes);
+  if (!r.ExpectEnd()) Corrupt();
+  return id;
+}
+std::optional<std::string> Ledger::GetChainId() const {
+  return ReadChainId(view_);
+}
+void Ledger::PutChainId(std::string_view id) {
+  Writer w;
+  w.String(id);
+  view_.Put(ChainInfoKey(), w.data());
+}
+
+std::vector<PublicKey> ReadValidators(const StateView& view) {
+  std::vector<PublicKey> out;
+  auto v = view.Get(ValidatorSetKey());
+  if (!v) return out;
+  Reader r(*v);
+  uint64_t n = 0;
+  if (r.Count(n, kMaxValidators, PublicKey::kSize)) {
+    out.resize(n);
+    for (auto& k : out) r.Fixed(k.bytes);
+  }
+  if (!r.ExpectEnd()) Corrupt();
+  return out;
+}
+std::vector<PublicKey> Ledger::GetValidators() const {
+  return ReadValidators(view_);
+}
+void Ledger::PutValidators(const std::vector<PublicKey>& keys) {
+  Writer w;
+  w.Varint(keys.size());
+  for (const auto& k : keys) w.Fixed(k.bytes);
+  view_.Put(ValidatorSetKey(), w.data());
+}
+
+}  // namespace corridor::contracts

@@ -1,0 +1,106 @@
+// The state layout of the native contracts and typed access to it
+// (docs/state.md §3).
+//
+// Keys (first byte is the record kind):
+//   0x00 'c'                 ChainInfo   chain id
+//   0x00 'v'                 ValidatorSet
+//   0x01 | address(20)       Account
+//   0x02 | asset code        AssetInfo
+//   0x03 | address(20) | asset code   Balance (absent when zero)
+// Values are canonical encodings (chain/encoding.h); decoding a stored value
+// that fails is a corrupt store and aborts.
+//
+// Conservation invariant, kept by every operation and checked by the tests:
+// for every asset, supply == sum over accounts of (available + locked).
+// `locked` is reserved for escrows and compliance holds (issues 7, 8): funds
+// moved out of `available` but still owned by the account.
+//
+// Ledger is a thin, single-threaded wrapper over a StateOverlay.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "chain/address.h"
+#include "chain/keys.h"
+#include "chain/operation.h"
+#include "chain/state_store.h"
+
+namespace corridor::contracts {
+
+struct Account {
+  uint8_t kyc_level = 0;
+  std::string jurisdiction;
+  std::string display_name;
+  uint32_t roles = 0;  // bit (1 << role code)
+  bool frozen = false;
+  uint64_t next_nonce = 0;
+  // Empty signers (threshold 0): the single key whose address is the account.
+  uint32_t threshold = 0;
+  std::vector<SignerEntry> signers;
+
+  bool HasRole(Role r) const { return (roles >> static_cast<uint8_t>(r)) & 1u; }
+  void SetRole(Role r, bool on) {
+    uint32_t bit = 1u << static_cast<uint8_t>(r);
+    roles = on ? (roles | bit) : (roles & ~bit);
+  }
+  Bytes Encode() const;
+  static std::optional<Account> Decode(ByteSpan data);
+  bool operator==(const Account&) const = default;
+};
+
+struct AssetInfo {
+  std::string code;
+  uint8_t decimals = 0;
+  Address issuer;
+  uint64_t supply = 0;
+  bool frozen = false;
+
+  Bytes Encode() const;
+  static std::optional<AssetInfo> Decode(ByteSpan code, ByteSpan data);
+  bool operator==(const AssetInfo&) const = default;
+};
+
+struct Balance {
+  uint64_t available = 0;
+  uint64_t locked = 0;
+  bool IsZero() const { return available == 0 && locked == 0; }
+  bool operator==(const Balance&) const = default;
+};
+
+Bytes AccountKey(const Address& a);
+Bytes AssetKey(std::string_view code);
+Bytes BalanceKey(const Address& a, std::string_view code);
+Bytes ChainInfoKey();
+Bytes ValidatorSetKey();
+
+class Ledger {
+ public:
+  explicit Ledger(StateOverlay& view) : view_(view) {}
+
+  std::optional<Account> GetAccount(const Address& a) const;
+  void PutAccount(const Address& a, const Account& acc);
+  std::optional<AssetInfo> GetAsset(std::string_view code) const;
+  void PutAsset(const AssetInfo& asset);
+  Balance GetBalance(const Address& a, std::string_view code) const;
+  void PutBalance(const Address& a, std::string_view code, const Balance& b);  // deletes when zero
+  std::optional<std::string> GetChainId() const;
+  void PutChainId(std::string_view id);
+  std::vector<PublicKey> GetValidators() const;
+  void PutValidators(const std::vector<PublicKey>& keys);
+
+ private:
+  StateOverlay& view_;
+};
+
+// Read-only helpers over any view (RPC, tests, explorers).
+std::optional<Account> ReadAccount(const StateView& view, const Address& a);
+std::optional<AssetInfo> ReadAsset(const StateView& view, std::string_view code);
+Balance ReadBalance(const StateView& view, const Address& a, std::string_view code);
+std::optional<std::string> ReadChainId(const StateView& view);
+// The validator set in force (genesis order); empty before genesis.
+std::vector<PublicKey> ReadValidators(const StateView& view);
+
+}  // namespace corridor::contracts

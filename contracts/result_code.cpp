@@ -1,0 +1,73 @@
+#include "contracts/result_code.h"
+
+namespace corridor::contracts {
+
+ResultClass ClassOf(ResultCode code) {
+  auto v = static_cast<uint16_t>(code);
+  if (v == 0) return ResultClass::kSuccess;
+  if (v < 200) return ResultClass::kMalformed;
+  if (v < 300) return ResultClass::kNotValidNow;
+  return ResultClass::kFailed;
+}
+
+std::string_view NameOf(ResultCode code) {
+  switch (code) {
+    case ResultCode::kSuccess:
+      return "success";
+    case ResultCode::kWrongChain:
+      return "wrong_chain";
+    case ResultCode::kBadSignature:
+      return "bad_signature";
+    case ResultCode::kZeroAmount:
+      return "zero_amount";
+    case ResultCode::kSelfPayment:
+      return "self_payment";
+    case ResultCode::kBadSignerList:
+      return "bad_signer_list";
+    case ResultCode::kBadField:
+      return "bad_field";
+    case ResultCode::kNonceTooLow:
+      return "nonce_too_low";
+    case ResultCode::kNonceTooHigh:
+      return "nonce_too_high";
+    case ResultCode::kExpired:
+      return "expired";
+    case ResultCode::kUnknownSender:
+      return "unknown_sender";
+    case ResultCode::kInsufficientSignatureWeight:
+      return "insufficient_signature_weight";
+    case ResultCode::kUnauthorizedSigner:
+      return "unauthorized_signer";
+    case ResultCode::kUnauthorizedRole:
+      return "unauthorized_role";
+    case ResultCode::kSenderFrozen:
+      return "sender_frozen";
+    case ResultCode::kUnknownAccount:
+      return "unknown_account";
+    case ResultCode::kReceiverFrozen:
+      return "receiver_frozen";
+    case ResultCode::kUnknownAsset:
+      return "unknown_asset";
+    case ResultCode::kAssetFrozen:
+      return "asset_frozen";
+    case ResultCode::kInsufficientBalance:
+      return "insufficient_balance";
+    case ResultCode::kOverflow:
+      return "overflow";
+    case ResultCode::kAccountExists:
+      return "account_exists";
+    case ResultCode::kAssetExists:
+      return "asset_exists";
+    case ResultCode::kNotAssetIssuer:
+      return "not_asset_issuer";
+    case ResultCode::kIssuerNotEligible:
+      return "issuer_not_eligible";
+    case ResultCode::kNoChange:
+      return "no_change";
+    case ResultCode::kCannotRevokeOwnAdmin:
+      return "cannot_revoke_own_admin";
+  }
+  return "unknown";
+}
+
+}  // namespace corridor::contracts

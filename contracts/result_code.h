@@ -1,0 +1,67 @@
+// Stable result codes for transactions (docs/state.md §5).
+//
+// Every transaction a node looks at gets exactly one code. The hundreds digit
+// is its class, in the spirit of XRPL's tem/ter/tec:
+//   0        success          applied; nonce consumed; events emitted.
+//   1xx      malformed        can never apply (wrong chain, bad signature,
+//                             bad field). NOT includable.
+//   2xx      not valid now    bad nonce, expired, unknown sender, signatures
+//                             below the sender's threshold. NOT includable;
+//                             a nonce gap may become valid later (mempool).
+//   3xx      applied, failed  included in the block, nonce consumed, nothing
+//                             else changed (unauthorised role, frozen, balance,
+//                             overflow...). The transaction is final.
+// A block holding a transaction whose code is 1xx or 2xx is invalid.
+// Codes and names never change meaning; new ones are appended.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace corridor::contracts {
+
+enum class ResultCode : uint16_t {
+  kSuccess = 0,
+
+  kWrongChain = 100,
+  kBadSignature = 101,
+  kZeroAmount = 102,
+  kSelfPayment = 103,
+  kBadSignerList = 104,
+  kBadField = 105,
+
+  kNonceTooLow = 200,
+  kNonceTooHigh = 201,
+  kExpired = 202,
+  kUnknownSender = 203,
+  kInsufficientSignatureWeight = 204,
+  kUnauthorizedSigner = 205,
+
+  kUnauthorizedRole = 300,
+  kSenderFrozen = 301,
+  kUnknownAccount = 302,
+  kReceiverFrozen = 303,
+  kUnknownAsset = 304,
+  kAssetFrozen = 305,
+  kInsufficientBalance = 306,
+  kOverflow = 307,
+  kAccountExists = 308,
+  kAssetExists = 309,
+  kNotAssetIssuer = 310,
+  kIssuerNotEligible = 311,
+  kNoChange = 312,
+  kCannotRevokeOwnAdmin = 313,
+};
+
+enum class ResultClass : uint8_t { kSuccess, kMalformed, kNotValidNow, kFailed };
+
+ResultClass ClassOf(ResultCode code);
+// The short stable name ("insufficient_balance"); "unknown" for other values.
+std::string_view NameOf(ResultCode code);
+// True for success and 3xx: the transaction may be (and, once chosen, is) in a block.
+inline bool IsIncludable(ResultCode code) {
+  auto c = ClassOf(code);
+  return c == ResultClass::kSuccess || c == ResultClass::kFailed;
+}
+
+}  // namespace corridor::contracts
