@@ -186,9 +186,10 @@ class WsSession : public std::enable_shared_from_this<WsSession>,
     {
       std::lock_guard lock(out_mu_);
       if (slow_ || closed_) return;
-      size_t limit = server_.config_.limits.max_ws_outbound_messages;
-      if (out_.size() >= limit / 2) return;  // resumed by the write loop
-      room = std::min(server_.config_.limits.replay_batch, limit / 2 - out_.size());
+      // Replay fills at most half the queue, leaving the rest for live events.
+      size_t half = std::max<size_t>(server_.config_.limits.max_ws_outbound_messages / 2, 1);
+      if (out_.size() >= half) return;  // resumed by the write loop
+      room = std::min(server_.config_.limits.replay_batch, half - out_.size());
     }
     std::shared_ptr<Subscription> sub;
     {

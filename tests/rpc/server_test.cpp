@@ -347,6 +347,23 @@ TEST_F(ServerTest, SubscriptionReplayThenLiveAcrossReconnectWithoutGapOrDuplicat
   EXPECT_FALSE(again.Call("unsubscribe", u, kTimeout)->value().GetBool());
 }
 
+TEST_F(ServerTest, ReplayIsPacedByTheOutboundQueueNotTreatedAsSlow) {
+  ServerConfig config;
+  config.limits.max_ws_outbound_messages = 4;
+  config.limits.replay_batch = 100;
+  Start(config);
+  for (uint64_t h = 1; h <= 500; ++h) Commit(h);
+  WsClient ws;
+  ASSERT_TRUE(ws.Connect(WsUrl(), kTimeout).ok());
+  Json p = Json::Object();
+  p.Set("topic", "blocks").Set("fromHeight", 1);
+  ASSERT_TRUE(ws.Call("subscribe", p, kTimeout).ok());
+  EXPECT_EQ(ReadHeights(ws, 500), Range(1, 500));
+  EXPECT_EQ(server_->Stats().slow_consumer_disconnects, 0u);
+  Commit(501);
+  EXPECT_EQ(ReadHeights(ws, 1), Range(501, 501));
+}
+
 TEST_F(ServerTest, SubscriptionLimitsAndUnknownTopic) {
   ServerConfig config;
   config.limits.max_subscriptions_per_connection = 2;
