@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "chain/address.h"
+#include "chain/amount.h"
 #include "chain/encoding.h"
 #include "chain/keys.h"
 #include "chain/limits.h"
@@ -58,7 +59,7 @@ bool ParseRole(std::string_view name, Role& out);
 
 inline constexpr uint8_t kMaxKycLevel = 3;
 inline constexpr size_t kMaxDisplayNameBytes = 64;
-inline constexpr uint8_t kMaxAssetDecimals = 18;
+// kMaxAssetDecimals (18) lives in chain/amount.h.
 
 // ISO 3166-1 alpha-2 shape: exactly two characters A-Z.
 bool IsValidJurisdiction(std::string_view code);
