@@ -35,7 +35,7 @@ struct MempoolLimits {
   size_t max_bytes = 256 * 1024 * 1024;
   size_t max_per_account = 1'024;
   // A nonce may be at most this far ahead of the account's next nonce.
-  uint64_t nonce_window = 1'024;
+  uint64_t nonce_window = 16;  // docs/state.md "Nonces": a gap of at most 16 may wait
 };
 
 // Read-only view of committed account state that admission needs.
