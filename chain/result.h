@@ -19,11 +19,13 @@ struct Error {
   std::string ToString() const { return code + ": " + message; }
 };
 
-template <typename T>
+// E is the error type: Error everywhere except at the RPC edge, which uses
+// Result<T, rpc::RpcError> (rpc::Outcome<T>).
+template <typename T, typename E = Error>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
-  Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(E error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
@@ -47,13 +49,17 @@ class [[nodiscard]] Result {
   T* operator->() { return &value(); }
 
   // REQUIRES: !ok()
-  const Error& error() const {
+  const E& error() const& {
     assert(!ok());
     return std::get<1>(v_);
   }
+  E&& error() && {
+    assert(!ok());
+    return std::get<1>(std::move(v_));
+  }
 
  private:
-  std::variant<T, Error> v_;
+  std::variant<T, E> v_;
 };
 
 // Result<void> equivalent.

@@ -66,45 +66,9 @@ struct RpcError {
   std::string ToString() const;
 };
 
-// A value or an RpcError. [[nodiscard]] like corridor::Result.
+// A value or an RpcError.
 template <typename T>
-class [[nodiscard]] Outcome {
- public:
-  Outcome(T value) : v_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
-  Outcome(RpcError error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
-
-  bool ok() const { return v_.index() == 0; }
-  explicit operator bool() const { return ok(); }
-
-  const T& value() const& {
-    assert(ok());
-    return std::get<0>(v_);
-  }
-  T& value() & {
-    assert(ok());
-    return std::get<0>(v_);
-  }
-  T&& value() && {
-    assert(ok());
-    return std::get<0>(std::move(v_));
-  }
-  const T& operator*() const& { return value(); }
-  T& operator*() & { return value(); }
-  const T* operator->() const { return &value(); }
-  T* operator->() { return &value(); }
-
-  const RpcError& error() const& {
-    assert(!ok());
-    return std::get<1>(v_);
-  }
-  RpcError&& error() && {
-    assert(!ok());
-    return std::get<1>(std::move(v_));
-  }
-
- private:
-  std::variant<T, RpcError> v_;
-};
+using Outcome = corridor::Result<T, RpcError>;
 
 // What a method handler returns: the `result` member, or the `error` member.
 using MethodResult = Outcome<Json>;
