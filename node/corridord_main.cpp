@@ -2,9 +2,12 @@
 //
 //   corridord version
 //   corridord init --home DIR [--moniker NAME] [--p2p HOST:PORT] [--rpc HOST:PORT]
+//   corridord start --home DIR
+//   corridord testnet --validators N --dir DIR [--host H] [--p2p-port P] [--rpc-port P]
 //
 // Exit codes: 0 success, 1 runtime failure, 2 bad usage.
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +16,7 @@
 #include <vector>
 
 #include "node/config.h"
+#include "node/daemon.h"
 #include "node/node_key.h"
 #include "node/version.h"
 
@@ -49,7 +53,10 @@ void Usage() {
                "usage:\n"
                "  corridord version\n"
                "  corridord init --home DIR [--moniker NAME] [--p2p HOST:PORT] [--rpc "
-               "HOST:PORT]\n");
+               "HOST:PORT]\n"
+               "  corridord start --home DIR\n"
+               "  corridord testnet --validators N --dir DIR [--host HOST] [--p2p-port BASE] "
+               "[--rpc-port BASE]\n");
 }
 
 int Fail(const std::string& msg, int code = 1) {
@@ -93,6 +100,49 @@ int Init(const Args& args) {
   return 0;
 }
 
+int Start(const Args& args) {
+  auto it = args.flags.find("home");
+  if (it == args.flags.end()) return Fail("start needs --home DIR", 2);
+  auto config = LoadConfig(it->second);
+  if (!config) return Fail(it->second + "/config.toml: " + config.error().message, 2);
+  return RunNode(*config);
+}
+
+bool ParsePort(const Args& args, const char* flag, uint16_t& out, std::string& error) {
+  auto it = args.flags.find(flag);
+  if (it == args.flags.end()) return true;
+  char* end = nullptr;
+  const unsigned long v = std::strtoul(it->second.c_str(), &end, 10);
+  if (*end != '\0' || v == 0 || v > 65000) {
+    error = std::string("--") + flag + " must be a port number";
+    return false;
+  }
+  out = static_cast<uint16_t>(v);
+  return true;
+}
+
+int Testnet(const Args& args) {
+  TestnetOptions o;
+  auto dir = args.flags.find("dir");
+  if (dir == args.flags.end()) return Fail("testnet needs --dir DIR", 2);
+  o.dir = dir->second;
+  if (auto v = args.flags.find("validators"); v != args.flags.end()) {
+    o.validators = std::strtoul(v->second.c_str(), nullptr, 10);
+  }
+  if (auto h = args.flags.find("host"); h != args.flags.end()) o.host = h->second;
+  std::string error;
+  if (!ParsePort(args, "p2p-port", o.p2p_base_port, error) ||
+      !ParsePort(args, "rpc-port", o.rpc_base_port, error)) {
+    return Fail(error, 2);
+  }
+  std::string summary;
+  if (auto st = CreateTestnet(o, summary); !st) {
+    return Fail(st.error().message, st.error().code == "bad_usage" ? 2 : 1);
+  }
+  std::fputs(summary.c_str(), stdout);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -107,6 +157,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (args.command == "init") return Init(args);
+  if (args.command == "start") return Start(args);
+  if (args.command == "testnet") return Testnet(args);
   Usage();
   return Fail("unknown command '" + args.command + "'", 2);
 }

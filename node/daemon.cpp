@@ -1,0 +1,290 @@
+#include "node/daemon.h"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "contracts/genesis.h"
+#include "node/consensus_wal.h"
+#include "node/node_core.h"
+#include "node/node_key.h"
+#include "node/version.h"
+#include "p2p/peer_manager.h"
+#include "wallet/keystore.h"
+
+namespace corridor::node {
+namespace {
+
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+
+// Timers on the core thread; wall-clock time for block timestamps.
+class AsioScheduler final : public Scheduler {
+ public:
+  explicit AsioScheduler(asio::io_context& io) : io_(io) {}
+  uint64_t NowMs() const override {
+    return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count());
+  }
+  void After(uint64_t delay_ms, std::function<void()> fn) override {
+    // Timers are created on the core thread: After may be called from RPC
+    // threads (gossip), and a timer object is not thread-safe.
+    asio::post(io_, [this, delay_ms, fn = std::move(fn)]() mutable {
+      auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(delay_ms));
+      timer->async_wait([timer, fn = std::move(fn)](const boost::system::error_code& ec) {
+        if (!ec) fn();
+      });
+    });
+  }
+
+ private:
+  asio::io_context& io_;
+};
+
+class P2pTransport final : public Transport {
+ public:
+  void Attach(p2p::PeerManager* pm) { pm_ = pm; }
+  void Broadcast(uint8_t type, Bytes payload) override {
+    p2p::PeerManager* pm = pm_.load();
+    if (!pm) return;
+    if (auto st = pm->Broadcast(type, std::move(payload)); !st) {
+      spdlog::warn("broadcast of message type {} failed: {}", type, st.error().message);
+    }
+  }
+  void Send(const PublicKey& to, uint8_t type, Bytes payload) override {
+    p2p::PeerManager* pm = pm_.load();
+    if (!pm) return;
+    if (auto st = pm->Send(to, type, std::move(payload)); !st) {
+      spdlog::warn("send of message type {} to {} failed: {}", type, to.ToHex().substr(0, 12),
+                   st.error().message);
+    }
+  }
+
+ private:
+  std::atomic<p2p::PeerManager*> pm_{nullptr};
+};
+
+void SetUpLogging(const Config& c) {
+  auto logger = spdlog::stderr_color_mt("corridord");
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%-5l%$ [" + c.moniker + "] %v");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::from_str(c.log_level));
+  spdlog::flush_on(spdlog::level::info);
+}
+
+NodeCoreOptions CoreOptions(const Config& c, const std::string& chain_id) {
+  NodeCoreOptions o;
+  o.chain_id = chain_id;
+  o.base_timeout_ms = c.base_timeout_ms;
+  o.max_timeout_ms = c.max_timeout_ms;
+  o.block_interval_ms = c.block_interval_ms;
+  o.empty_block_interval_ms = c.empty_block_interval_ms;
+  o.max_block_txs = c.max_block_txs;
+  o.max_block_bytes = c.max_block_bytes;
+  o.mempool.max_count = c.mempool_max_count;
+  o.mempool.max_bytes = c.mempool_max_bytes;
+  o.mempool.max_per_account = c.mempool_max_per_account;
+  return o;
+}
+
+}  // namespace
+
+int RunNode(const Config& config) {
+  SetUpLogging(config);
+  spdlog::info("corridord {} starting, home {}", kNodeVersion, config.home);
+
+  auto key = ReadNodeKey(config.KeyPath());
+  if (!key) {
+    spdlog::critical("node key {}: {}", config.KeyPath(), key.error().message);
+    return 1;
+  }
+  auto genesis = contracts::LoadGenesisFile(config.GenesisPath());
+  if (!genesis) {
+    spdlog::critical("genesis {}: {}", config.GenesisPath(), genesis.error().message);
+    return 1;
+  }
+  std::error_code ec;
+  fs::create_directories(config.DataPath(), ec);
+  ChainStore::Options so;
+  so.path = (fs::path(config.DataPath()) / "chain").string();
+  so.block_cache_bytes = config.block_cache_mb << 20;
+  so.write_buffer_bytes = config.write_buffer_mb << 20;
+  auto store = ChainStore::Open(so);
+  if (!store) {
+    spdlog::critical("opening the chain store {}: {}", so.path, store.error().message);
+    return 1;
+  }
+  if (auto st = contracts::InitChain(**store, *genesis); !st) {
+    spdlog::critical("genesis: {}", st.error().message);
+    return 1;
+  }
+  std::vector<Bytes> wal_records;
+  const std::string wal_path = (fs::path(config.DataPath()) / "consensus.wal").string();
+  auto wal = FileWal::Open(wal_path, wal_records);
+  if (!wal) {
+    spdlog::critical("consensus WAL {}: {}", wal_path, wal.error().message);
+    return 1;
+  }
+  if ((*wal)->truncated_bytes() > 0) {
+    spdlog::warn("consensus WAL: cut a torn tail of {} bytes left by a crash",
+                 (*wal)->truncated_bytes());
+  }
+
+  asio::io_context net_io;   // P2P sockets and signals
+  asio::io_context core_io;  // the node core: one thread, in order
+  auto core_work = asio::make_work_guard(core_io);
+  AsioScheduler scheduler(core_io);
+  P2pTransport transport;
+
+  auto core = NodeCore::Open(CoreOptions(config, genesis->chain_id), key->Clone(), **store, **wal,
+                             wal_records, scheduler, transport);
+  if (!core) {
+    spdlog::critical("node core: {}", core.error().message);
+    return 1;
+  }
+  NodeCore& node = **core;
+  const auto validators = node.Validators();
+  const bool is_validator =
+      std::find(validators.begin(), validators.end(), key->public_key()) != validators.end();
+
+  p2p::PeerManagerConfig pc;
+  pc.chain_id = genesis->chain_id;
+  pc.listen_host = config.p2p_host;
+  pc.listen_port = config.p2p_port;
+  pc.max_frame_bytes = config.p2p_max_frame_bytes;
+  pc.send_queue_bytes = config.p2p_send_queue_bytes;
+  for (const auto& p : config.peers) pc.peers.push_back({p.host, p.port, p.key});
+  const std::vector<PublicKey> observers = config.observers;
+  pc.is_allowed = [&node, observers](const PublicKey& k) {
+    const auto set = node.Validators();
+    return std::find(set.begin(), set.end(), k) != set.end() ||
+           std::find(observers.begin(), observers.end(), k) != observers.end();
+  };
+  p2p::PeerCallbacks cb;
+  cb.on_message = [&](const PublicKey& from, uint8_t type, Bytes payload) {
+    asio::post(core_io, [&node, from, type, payload = std::move(payload)] {
+      if (!node.OnPeerMessage(from, type, payload)) {
+        spdlog::warn("peer {} sent an undecodable message of type {}", from.ToHex().substr(0, 12),
+                     type);
+      }
+    });
+  };
+  cb.on_connected = [&](const PublicKey& peer) {
+    spdlog::info("peer {} connected", peer.ToHex().substr(0, 12));
+    asio::post(core_io, [&node, peer] { node.OnPeerConnected(peer); });
+  };
+  cb.on_disconnected = [](const PublicKey& peer, p2p::DisconnectReason reason) {
+    spdlog::warn("peer {} disconnected: {}", peer.ToHex().substr(0, 12), p2p::ToString(reason));
+  };
+  p2p::PeerManager peers(net_io, key->Clone(), pc, cb);
+  if (auto st = peers.Start(); !st) {
+    spdlog::critical("p2p: {}", st.error().message);
+    return 1;
+  }
+  transport.Attach(&peers);
+
+  if (auto st = node.Start(); !st) {
+    spdlog::critical("consensus: {}", st.error().message);
+    return 1;
+  }
+  const auto status = node.GetStatus();
+  spdlog::info("{} {} at height {} (tip {}), p2p {}:{}, {} peers configured",
+               is_validator ? "validator" : "observer", key->public_key().ToHex().substr(0, 12),
+               status.height, status.tip.ToHex().substr(0, 12), config.p2p_host, config.p2p_port,
+               config.peers.size());
+
+  asio::signal_set signals(net_io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& e, int sig) {
+    if (e) return;
+    spdlog::info("signal {}: shutting down", sig);
+    peers.Stop();
+    core_work.reset();
+    core_io.stop();  // the task in progress finishes; a commit is one batch
+    net_io.stop();
+  });
+
+  std::thread core_thread([&] { core_io.run(); });
+  net_io.run();
+  core_work.reset();
+  core_io.stop();
+  core_thread.join();
+  transport.Attach(nullptr);
+  spdlog::info("stopped at height {}", node.GetStatus().height);
+  return 0;
+}
+
+Status CreateTestnet(const TestnetOptions& o, std::string& summary) {
+  if (o.validators < 1 || o.validators > 64) {
+    return MakeError("bad_usage", "--validators must be between 1 and 64");
+  }
+  const fs::path dir(o.dir);
+  if (fs::exists(dir / "genesis.json")) {
+    return MakeError("exists", o.dir + " already holds a network; remove it to start afresh");
+  }
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return MakeError("io", "cannot create " + o.dir + ": " + ec.message());
+
+  contracts::GenesisDoc doc = contracts::DevNetworkGenesis(o.validators);
+  const std::string genesis_json = contracts::GenesisToJson(doc);
+  std::ofstream(dir / "genesis.json") << genesis_json;
+
+  std::vector<Config> configs(o.validators);
+  for (size_t i = 0; i < o.validators; ++i) {
+    Config& c = configs[i];
+    c.home = (dir / ("validator-" + std::to_string(i + 1))).string();
+    c.moniker = "validator-" + std::to_string(i + 1);
+    c.p2p_host = o.host;
+    c.p2p_port = static_cast<uint16_t>(o.p2p_base_port + i);
+    c.rpc_host = o.host;
+    c.rpc_port = static_cast<uint16_t>(o.rpc_base_port + i);
+    // Short intervals suit a local network: an empty block every 2 s.
+    c.base_timeout_ms = 1'000;
+    c.empty_block_interval_ms = 2'000;
+    c.block_interval_ms = 100;
+  }
+  std::ostringstream s;
+  s << "testnet: " << o.validators << " validators, chain " << doc.chain_id << ", in " << o.dir
+    << "\n";
+  for (size_t i = 0; i < o.validators; ++i) {
+    Config& c = configs[i];
+    for (size_t j = 0; j < o.validators; ++j) {
+      if (j == i) continue;
+      c.peers.push_back(PeerConfig{o.host, configs[j].p2p_port,
+                                   contracts::DevKey(configs[j].moniker).public_key()});
+    }
+    fs::create_directories(c.home, ec);
+    if (ec) return MakeError("io", "cannot create " + c.home + ": " + ec.message());
+    if (auto st = WriteNodeKey(c.KeyPath(), contracts::DevKey(c.moniker)); !st) return st;
+    std::ofstream(fs::path(c.home) / "genesis.json") << genesis_json;
+    std::ofstream(fs::path(c.home) / "config.toml") << RenderConfig(c);
+    s << "  " << c.moniker << ": home " << c.home << ", p2p " << c.p2p_host << ":" << c.p2p_port
+      << ", rpc http://" << c.rpc_host << ":" << c.rpc_port << "\n";
+  }
+  // Funded development accounts, for the wallet.
+  wallet::Keystore ks((dir / "wallet").string());
+  fs::create_directories(ks.dir(), ec);
+  fs::permissions(ks.dir(), fs::perms::owner_all, fs::perm_options::replace, ec);
+  s << "  wallet keystore " << ks.dir() << " (passphrase \"" << o.wallet_passphrase << "\"):";
+  for (const char* name : {"admin", "compliance", "bank", "exchange", "oracle", "alice", "bob"}) {
+    if (auto st = ks.Save(name, contracts::DevKey(name), o.wallet_passphrase); !st) return st;
+    s << " " << name;
+  }
+  s << "\n";
+  summary = s.str();
+  return {};
+}
+
+}  // namespace corridor::node
