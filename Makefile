@@ -1,6 +1,6 @@
 # Thin driver: scripts/setup.sh installs Debian packages, CMake presets build.
 # The two commands of the quick start are `make run` and `make test`.
-.PHONY: all setup build release test test-unit asan fuzz bench run format clean
+.PHONY: all setup build release test test-unit asan fuzz bench run run-clean format clean
 
 JOBS ?= $(shell nproc)
 
@@ -41,6 +41,10 @@ bench: release
 	@./scripts/bench.sh
 
 run: build
+	@./scripts/run.sh
+
+run-clean: build
+	@rm -rf $${CORRIDOR_NET_DIR:-.localnet}
 	@./scripts/run.sh
 
 format:

@@ -7,6 +7,7 @@ namespace {
 
 constexpr size_t kMaxFuturePerSender = 8;
 constexpr size_t kMaxFutureBlocksPerSender = 1;
+constexpr size_t kRecentOwn = 6;
 
 bool Contains(const std::vector<PublicKey>& set, const PublicKey& key) {
   return std::find(set.begin(), set.end(), key) != set.end();
@@ -106,6 +107,8 @@ MessagePtr Engine::MakeSigned(Message m) const {
 }
 
 void Engine::Broadcast(MessagePtr m, Actions& out) {
+  own_.push_back(m);
+  if (own_.size() > kRecentOwn) own_.erase(own_.begin());
   Action a;
   a.kind = Action::Kind::kBroadcast;
   a.msg = std::move(m);
@@ -223,6 +226,7 @@ Status Engine::Commit(const BlockPtr& block, CommitCertificate cert, bool synced
   prepared_.reset();
   prepared_block_.reset();
   signed_.clear();
+  own_.clear();
   std::erase_if(restored_, [&](const WalRecord& r) { return r.height < height_; });
 
   if (wal_.size_bytes() > config_.wal_compact_bytes) {

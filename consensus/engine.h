@@ -161,6 +161,11 @@ class Engine {
   bool is_validator() const { return is_validator_; }
   // Leader of (height(), v).
   PublicKey LeaderOf(uint64_t v) const;
+  // This node's latest messages at the current height (a few, newest last),
+  // for a peer that has just (re)connected: the transport drops what is
+  // sent to a disconnected peer, and without them that peer might wait for
+  // a timeout to learn what it missed.
+  std::vector<MessagePtr> RecentOwnMessages() const { return own_; }
 
  private:
   struct Vote {
@@ -266,6 +271,8 @@ class Engine {
   // trigger another each time, in case a push was lost.
   std::map<PublicKey, uint64_t> helped_;
   uint64_t sync_requested_height_ = 0;
+
+  std::vector<MessagePtr> own_;  // newest last, at most kRecentOwn, this height only
 
   EngineCounters counters_;
 };

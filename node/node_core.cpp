@@ -458,6 +458,10 @@ void NodeCore::OnPeerConnected(const PublicKey& peer) {
   s.height = d.tip_->height();
   s.tip = d.tip_->hash();
   d.transport_.Send(peer, msg::kStatus, s.Encode());
+  if (d.halted_) return;
+  for (const auto& m : d.engine_->RecentOwnMessages()) {
+    d.transport_.Send(peer, msg::kConsensus, m->Encode());
+  }
 }
 
 AdmitResult NodeCore::SubmitTransaction(const TransactionPtr& tx) {
