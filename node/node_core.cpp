@@ -146,6 +146,9 @@ class NodeCore::Impl final : public consensus::Application, public AccountNonces
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (halted_) return;
+      const uint64_t height = engine_->height();
+      const uint64_t view = engine_->view();
+      const bool changing = engine_->in_view_change();
       consensus::Actions out;
       Status st = f(out);
       if (!st) {
@@ -153,9 +156,26 @@ class NodeCore::Impl final : public consensus::Application, public AccountNonces
         return;
       }
       Carry(out);
+      LogViewChange(height, view, changing);
       events.swap(events_);
     }
     Deliver(events);
+  }
+
+  // Warns when this node gives up on a view or enters a new one without a
+  // commit: operators watch these (a dead leader, a partition).
+  void LogViewChange(uint64_t height, uint64_t view, bool changing) {
+    if (halted_ || engine_->height() != height) return;
+    if (engine_->view() != view || engine_->in_view_change() != changing) {
+      const uint64_t v = engine_->view();
+      if (engine_->in_view_change()) {
+        spdlog::warn("view change at height {}: asking for view {} (leader {}), gave up on view {}",
+                     height, v, engine_->LeaderOf(v).ToHex().substr(0, 12), view);
+      } else {
+        spdlog::warn("height {} now in view {} (leader {})", height, v,
+                     engine_->LeaderOf(v).ToHex().substr(0, 12));
+      }
+    }
   }
 
   void Deliver(const std::vector<CommittedBlockEvent>& events) {
