@@ -92,6 +92,8 @@ constexpr size_t kReadChunkBytes = 64 * 1024;
 // One socket write gathers queued frames up to about this many bytes.
 constexpr size_t kWriteBatchBytes = 256 * 1024;
 constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
+// After a large write the buffer is released rather than kept for life.
+constexpr size_t kRetainedWriteBuffer = 1 << 20;
 
 HandshakeFailure FailureFromCode(std::string_view code) {
   for (size_t i = 0; i < kHandshakeFailureCount; ++i) {
@@ -768,6 +770,7 @@ void PeerManager::Impl::Flush(const ConnPtr& c) {
         c->queued_bytes -= c->in_flight_cost;
         c->in_flight_cost = 0;
         c->in_flight_frames = 0;
+        if (c->write_buf.capacity() > kRetainedWriteBuffer) Bytes().swap(c->write_buf);
         self->Flush(c);
       });
 }
