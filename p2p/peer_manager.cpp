@@ -47,6 +47,8 @@ std::string_view ToString(DisconnectReason reason) {
       return "send_queue_overflow";
     case DisconnectReason::kLocalError:
       return "local_error";
+    case DisconnectReason::kDroppedByNode:
+      return "dropped_by_node";
   }
   return "unknown";
 }
@@ -81,7 +83,7 @@ std::string_view ToString(HandshakeFailure failure) {
 
 namespace {
 
-static_assert(kDisconnectReasonCount == static_cast<size_t>(DisconnectReason::kLocalError) + 1);
+static_assert(kDisconnectReasonCount == static_cast<size_t>(DisconnectReason::kDroppedByNode) + 1);
 static_assert(kHandshakeFailureCount == static_cast<size_t>(HandshakeFailure::kOther) + 1);
 
 // Socket reads go into a buffer of this size; frames larger than it arrive
@@ -89,6 +91,9 @@ static_assert(kHandshakeFailureCount == static_cast<size_t>(HandshakeFailure::kO
 constexpr size_t kReadChunkBytes = 64 * 1024;
 // One socket write gathers queued frames up to about this many bytes.
 constexpr size_t kWriteBatchBytes = 256 * 1024;
+constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
+// After a large write the buffer is released rather than kept for life.
+constexpr size_t kRetainedWriteBuffer = 1 << 20;
 
 HandshakeFailure FailureFromCode(std::string_view code) {
   for (size_t i = 0; i < kHandshakeFailureCount; ++i) {
@@ -184,6 +189,7 @@ class PeerManager::Impl : public std::enable_shared_from_this<PeerManager::Impl>
       : io_(io),
         strand_(net::make_strand(io)),
         acceptor_(strand_),
+        accept_retry_(strand_),
         key_(key.Clone()),
         config_(std::move(config)),
         callbacks_(std::move(callbacks)) {
@@ -214,6 +220,15 @@ class PeerManager::Impl : public std::enable_shared_from_this<PeerManager::Impl>
 
   Status Send(const PublicKey& to, uint8_t type, Bytes payload);
   Status Broadcast(uint8_t type, Bytes payload);
+  void DropPeer(const PublicKey& peer) {
+    net::post(strand_, [self = shared_from_this(), peer] {
+      if (self->stopped_) return;
+      auto it = self->peers_.find(peer);
+      if (it == self->peers_.end()) return;
+      ConnPtr c = it->second;
+      self->Disconnect(c, DisconnectReason::kDroppedByNode, "dropped by the node");
+    });
+  }
 
   uint16_t listen_port() const { return listen_port_; }
   const PublicKey& node_key() const { return key_.public_key(); }
@@ -258,6 +273,7 @@ class PeerManager::Impl : public std::enable_shared_from_this<PeerManager::Impl>
   net::io_context& io_;
   net::strand<net::io_context::executor_type> strand_;
   tcp::acceptor acceptor_;
+  net::steady_timer accept_retry_;
   PrivateKey key_;
   PeerManagerConfig config_;
   PeerCallbacks callbacks_;
@@ -378,6 +394,7 @@ void PeerManager::Impl::DoStop(bool notify) {
   stopped_ = true;
   error_code ignored;
   acceptor_.close(ignored);
+  accept_retry_.cancel();
   for (auto& d : dialers_) {
     d->timer.cancel();
     d->resolver.cancel();
@@ -405,8 +422,15 @@ void PeerManager::Impl::DoAccept() {
   acceptor_.async_accept(c->socket, [self = shared_from_this(), c](const error_code& ec) {
     if (self->stopped_ || ec == net::error::operation_aborted) return;
     if (ec) {
+      // Out of file descriptors or similar: retry later rather than spin.
       spdlog::warn("p2p: accept failed: {}", ec.message());
-    } else if (self->pending_inbound_ >= self->config_.max_pending_handshakes) {
+      self->accept_retry_.expires_after(kAcceptRetryDelay);
+      self->accept_retry_.async_wait([self](const error_code& wec) {
+        if (!wec && !self->stopped_) self->DoAccept();
+      });
+      return;
+    }
+    if (self->pending_inbound_ >= self->config_.max_pending_handshakes) {
       self->counters_.inbound_refused.fetch_add(1, std::memory_order_relaxed);
       spdlog::warn("p2p: refused an inbound connection: {} handshakes already pending",
                    self->pending_inbound_);
@@ -639,8 +663,10 @@ bool PeerManager::Impl::OnAuthenticated(const ConnPtr& c) {
 
 bool PeerManager::Impl::OnFrame(const ConnPtr& c, Frame frame) {
   if (frame.type >= kFirstUserType) {
-    spdlog::debug("p2p: frame type {} ({} bytes) from {}", frame.type, frame.payload.size(),
-                  Short(c->peer));
+    if (spdlog::should_log(spdlog::level::debug)) {
+      spdlog::debug("p2p: frame type {} ({} bytes) from {}", frame.type, frame.payload.size(),
+                    Short(c->peer));
+    }
     if (callbacks_.on_message) {
       Guarded("on_message",
               [&] { callbacks_.on_message(c->peer, frame.type, std::move(frame.payload)); });
@@ -744,6 +770,7 @@ void PeerManager::Impl::Flush(const ConnPtr& c) {
         c->queued_bytes -= c->in_flight_cost;
         c->in_flight_cost = 0;
         c->in_flight_frames = 0;
+        if (c->write_buf.capacity() > kRetainedWriteBuffer) Bytes().swap(c->write_buf);
         self->Flush(c);
       });
 }
@@ -863,6 +890,9 @@ Status PeerManager::Send(const PublicKey& to, uint8_t type, Bytes payload) {
 }
 Status PeerManager::Broadcast(uint8_t type, Bytes payload) {
   return impl_->Broadcast(type, std::move(payload));
+}
+void PeerManager::DropPeer(const PublicKey& peer) {
+  impl_->DropPeer(peer);
 }
 std::vector<PublicKey> PeerManager::ConnectedPeers() const {
   return impl_->ConnectedPeers();

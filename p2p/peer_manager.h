@@ -65,8 +65,9 @@ enum class DisconnectReason : uint8_t {
   kIdleTimeout,        // nothing received for idle_timeout
   kSendQueueOverflow,  // the peer did not read fast enough
   kLocalError,         // our frame encoder failed (counter exhausted)
+  kDroppedByNode,      // DropPeer(), e.g. the key left the validator set
 };
-inline constexpr size_t kDisconnectReasonCount = 8;
+inline constexpr size_t kDisconnectReasonCount = 9;
 std::string_view ToString(DisconnectReason reason);
 
 // Why a connection failed before it was established (counters, logs).
@@ -171,6 +172,10 @@ class PeerManager {
   // connected when it reaches the io thread is dropped (sends_not_connected).
   Status Send(const PublicKey& to, uint8_t type, Bytes payload);
   Status Broadcast(uint8_t type, Bytes payload);
+
+  // Closes the connection to `peer` (kDroppedByNode), e.g. when its key left
+  // the validator set. It may connect again if is_allowed still accepts it.
+  void DropPeer(const PublicKey& peer);
 
   // The peers with an established connection, sorted by key.
   std::vector<PublicKey> ConnectedPeers() const;

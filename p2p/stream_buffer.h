@@ -3,8 +3,10 @@
 //
 // Append() copies a chunk in; Peek()/Consume() read from the front. Consumed
 // space is reclaimed lazily (when it is at least half the buffer), so feeding
-// n bytes costs O(n) overall however the input is chunked. The buffer never
-// reserves from a length read off the wire: it only holds bytes that arrived.
+// n bytes costs O(n) overall however the input is chunked, and capacity above
+// 1 MiB left over from a large frame is released once the data shrinks. The
+// buffer never reserves from a length read off the wire: it only holds bytes
+// that arrived.
 //
 // Not thread-safe.
 #pragma once
@@ -18,9 +20,16 @@ namespace corridor::p2p {
 
 class StreamBuffer {
  public:
+  static constexpr size_t kRetainedCapacity = 1 << 20;
+
   void Append(ByteSpan data) {
     if (head_ > 0 && head_ >= buf_.size() / 2) {
-      buf_.erase(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(head_));
+      if (buf_.capacity() > kRetainedCapacity && size() + data.size() <= kRetainedCapacity / 2) {
+        Bytes smaller(buf_.begin() + static_cast<std::ptrdiff_t>(head_), buf_.end());
+        buf_.swap(smaller);
+      } else {
+        buf_.erase(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(head_));
+      }
       head_ = 0;
     }
     buf_.insert(buf_.end(), data.begin(), data.end());
@@ -32,7 +41,13 @@ class StreamBuffer {
   void Consume(size_t n) {
     head_ += n;
     if (head_ == buf_.size()) {
-      buf_.clear();
+      // A connection that once received a large frame does not keep its
+      // buffer for life: idle peers hold little memory.
+      if (buf_.capacity() > kRetainedCapacity) {
+        Bytes().swap(buf_);
+      } else {
+        buf_.clear();
+      }
       head_ = 0;
     }
   }

@@ -256,5 +256,30 @@ TEST(FrameTest, StreamingDecoderFedRandomChunks) {
   EXPECT_EQ(got, sent.size());
 }
 
+TEST(FrameTest, LargeFrameThenSmallOnesInUnalignedChunks) {
+  // Exercises the buffer giving back the capacity a large frame needed.
+  constexpr uint32_t kBig = 4 << 20;
+  FrameEncoder enc(Key(5), kBig);
+  Bytes wire = Encode(enc, 50, Payload(3 << 20));
+  for (int i = 0; i < 300; ++i) {
+    Bytes f = Encode(enc, 51, Payload(1000, static_cast<uint8_t>(i)));
+    wire.insert(wire.end(), f.begin(), f.end());
+  }
+  FrameDecoder dec(Key(5), kBig);
+  size_t got = 0;
+  for (size_t at = 0; at < wire.size(); at += 65537) {
+    dec.Append(ByteSpan(wire).subspan(at, std::min<size_t>(65537, wire.size() - at)));
+    while (true) {
+      auto f = dec.Next();
+      ASSERT_TRUE(f.ok()) << f.error().ToString();
+      if (!*f) break;
+      EXPECT_EQ((*f)->payload,
+                got == 0 ? Payload(3 << 20) : Payload(1000, static_cast<uint8_t>(got - 1)));
+      ++got;
+    }
+  }
+  EXPECT_EQ(got, 301u);
+}
+
 }  // namespace
 }  // namespace corridor::p2p

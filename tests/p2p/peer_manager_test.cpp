@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -530,6 +531,36 @@ TEST(PeerManagerTest, ARestartedPeerIsReconnectedByBackoff) {
   ASSERT_TRUE(w.Until([&] { return n1b.ReceivedFrom(n2.key(), 50).size() == 1; }));
   std::lock_guard<std::mutex> lock(w.mu());
   EXPECT_EQ(n2.disconnect_count(), 1u);
+}
+
+TEST(PeerManagerTest, DropPeerAfterItLeftTheAllowedSetKeepsItOut) {
+  Waiter& w = GlobalWaiter();
+  auto allow2 = std::make_shared<std::atomic<bool>>(true);
+  PeerManagerConfig c1 = BaseConfig({});
+  c1.is_allowed = [allow2](const PublicKey& k) {
+    return (k == TestKey(2).public_key() && allow2->load()) || k == TestKey(3).public_key();
+  };
+  TestNode n1(1, c1);
+  n1.Start();
+  PeerManagerConfig cx = BaseConfig({1});
+  cx.peers = {n1.Address()};
+  TestNode n2(2, cx), n3(3, cx);
+  n2.Start();
+  n3.Start();
+  ASSERT_TRUE(w.Until([&] { return n1.pm().ConnectedPeers().size() == 2; }));
+
+  allow2->store(false);  // the validator set changed
+  n1.pm().DropPeer(n2.key());
+  ASSERT_TRUE(
+      w.Until([&] { return n1.DisconnectsFor(n2.key(), DisconnectReason::kDroppedByNode) == 1; }));
+  // n2 redials (backoff) and is refused from now on; n3 is untouched.
+  ASSERT_TRUE(w.Until(
+      [&] { return n1.pm().counters().handshake_failures(HandshakeFailure::kUnknownPeer) >= 1; }));
+  EXPECT_FALSE(n1.ConnectedTo(n2.key()));
+  EXPECT_TRUE(n1.ConnectedTo(n3.key()));
+  std::lock_guard<std::mutex> lock(w.mu());
+  EXPECT_EQ(n3.disconnect_count(), 0u);
+  EXPECT_EQ(n2.DisconnectsFor(n1.key(), DisconnectReason::kRemoteClosed), 1u);
 }
 
 TEST(PeerManagerTest, PingsKeepAnIdleLinkAliveAndASilentPeerTimesOut) {
