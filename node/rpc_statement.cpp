@@ -74,7 +74,8 @@ MethodResult AccountGetStatement(const Context& c, const Params& p) {
   const BlockStore& blocks = chain.blocks();
   auto last = blocks.LastHeight();
   if (!last) return RpcError{rpc::kUnavailable, "the node has no chain yet", std::nullopt};
-  AssetBook assets(chain.StateAt(*last));
+  const HistoricalState head = chain.StateAt(*last);
+  AssetBook assets(head);
   if (!assets.Find(*asset)) return RpcError::NotFound("asset " + *asset + " does not exist");
   const uint8_t decimals = assets.Decimals(*asset);
 
