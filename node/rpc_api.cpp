@@ -4,7 +4,7 @@
 
 namespace corridor::node {
 
-Status RegisterRpcMethods(rpc::MethodTable& table, NodeApi& node, RpcApiOptions options) {
+std::vector<NamedMethod> RpcMethods(NodeApi& node, RpcApiOptions options) {
   using Method = rpc::MethodResult (*)(const rpc_methods::Context&, const rpc::Params&);
   const std::pair<const char*, Method> methods[] = {
       {"chain_getInfo", rpc_methods::ChainGetInfo},
@@ -19,14 +19,14 @@ Status RegisterRpcMethods(rpc::MethodTable& table, NodeApi& node, RpcApiOptions 
   };
   // One copy of the options shared by every handler (read-only).
   auto shared = std::make_shared<const RpcApiOptions>(options);
+  std::vector<NamedMethod> out;
   for (const auto& [name, method] : methods) {
-    Status st = table.Register(
-        name, [&node, shared, method = method](const rpc::Params& p, const rpc::CallContext&) {
-          return method(rpc_methods::Context{node, *shared}, p);
-        });
-    if (!st.ok()) return st;
+    out.push_back(
+        {name, [&node, shared, method = method](const rpc::Params& p, const rpc::CallContext&) {
+           return method(rpc_methods::Context{node, *shared}, p);
+         }});
   }
-  return Status::Ok();
+  return out;
 }
 
 }  // namespace corridor::node

@@ -2,8 +2,8 @@
 // chain_getBlock, chain_getTransaction, tx_submit, account_get,
 // account_getHistory, account_getStatement, asset_list, stats_get.
 //
-// RegisterRpcMethods puts them on an rpc::MethodTable (the rpc::Server's, or
-// a bare Dispatcher's in tests) over a NodeApi: the few things the methods
+// RegisterRpcMethods puts them on the rpc::Server (or a bare MethodTable in
+// tests) over a NodeApi: the few things the methods
 // need from a running node. Reads go straight to the ChainStore (LevelDB
 // reads are thread-safe); submissions and pending lookups go through the
 // NodeApi, which owns the mempool.
@@ -75,8 +75,24 @@ struct RpcApiOptions {
   size_t max_assets = 1'000;  // asset_list page size
 };
 
-// Registers every method above. `node` must outlive the table. Errors: those
-// of MethodTable::Register (e.g. "duplicate_method").
-Status RegisterRpcMethods(rpc::MethodTable& table, NodeApi& node, RpcApiOptions options = {});
+struct NamedMethod {
+  std::string name;
+  rpc::MethodHandler handler;
+};
+
+// Every method above with its handler. `node` must outlive the handlers.
+std::vector<NamedMethod> RpcMethods(NodeApi& node, RpcApiOptions options = {});
+
+// Registers every method on `registry`: an rpc::MethodTable, or the running
+// rpc::Server (anything with Register(name, handler) returning Status).
+// Errors: the registry's (e.g. "duplicate_method").
+template <typename Registry>
+Status RegisterRpcMethods(Registry& registry, NodeApi& node, RpcApiOptions options = {}) {
+  for (NamedMethod& m : RpcMethods(node, options)) {
+    Status st = registry.Register(std::move(m.name), std::move(m.handler));
+    if (!st.ok()) return st;
+  }
+  return Status::Ok();
+}
 
 }  // namespace corridor::node
