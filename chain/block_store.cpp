@@ -211,6 +211,28 @@ std::optional<BlockSummary> BlockStore::SummaryAt(uint64_t height) const {
   return BlockSummary::Decode(*v);
 }
 
+Status BlockStore::ForEachSummary(uint64_t first, uint64_t last,
+                                  const std::function<bool(const BlockSummary&)>& fn) const {
+  if (last < first) return Status::Ok();
+  std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(leveldb::ReadOptions()));
+  uint64_t expect = first;
+  for (it->Seek(AsSlice(HeightKey(kSummaryPrefix, first))); expect <= last; it->Next()) {
+    if (!it->Valid() || it->key().size() != 9 ||
+        static_cast<uint8_t>(it->key()[0]) != kSummaryPrefix ||
+        GetBE64(reinterpret_cast<const uint8_t*>(it->key().data()) + 1) != expect) {
+      return MakeError("corrupt_index", "no summary for block " + std::to_string(expect));
+    }
+    leveldb::Slice v = it->value();
+    auto s = BlockSummary::Decode(ByteSpan(reinterpret_cast<const uint8_t*>(v.data()), v.size()));
+    if (!s)
+      return MakeError("corrupt_index",
+                       "summary of block " + std::to_string(expect) + " does not decode");
+    if (!fn(*s) || expect == last) break;
+    ++expect;
+  }
+  return Status::Ok();
+}
+
 std::optional<BlockHeader> BlockStore::HeaderAt(uint64_t height) const {
   if (auto s = SummaryAt(height)) return std::move(s->header);
   auto b = BlockAt(height);  // a block committed before summaries existed

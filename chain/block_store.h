@@ -101,6 +101,11 @@ class BlockStore {
 
   // The header and per-block counts of a committed block ('H' records; small).
   std::optional<BlockSummary> SummaryAt(uint64_t height) const;
+  // Visits the summaries of heights first..last in order with one iterator
+  // (statistics over long windows); stops early when `fn` returns false.
+  // Error "corrupt_index" when a height in the range has no readable summary.
+  Status ForEachSummary(uint64_t first, uint64_t last,
+                        const std::function<bool(const BlockSummary&)>& fn) const;
   // The header alone, without decoding the block's transactions.
   std::optional<BlockHeader> HeaderAt(uint64_t height) const;
   // Block timestamps never decrease along the chain (CommitBlock refuses a

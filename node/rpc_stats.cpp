@@ -100,11 +100,9 @@ MethodResult StatsGet(const Context& c, const Params& p) {
       if (before) prev_ts = before->timestamp_ms;
     }
     first_ts = prev_ts;
-    for (uint64_t h = range->first; h <= range->last; ++h) {
-      auto s = blocks.SummaryAt(h);
-      if (!s) return RpcError::Internal("summary of block " + std::to_string(h) + " is unreadable");
+    Status st = blocks.ForEachSummary(range->first, range->last, [&](const BlockSummary& s) {
       ++blocks_read;
-      uint64_t ts = s->header.timestamp_ms;
+      uint64_t ts = s.header.timestamp_ms;
       if (!first_ts) first_ts = ts;
       if (prev_ts) {
         uint64_t gap = ts - *prev_ts;
@@ -113,18 +111,20 @@ MethodResult StatsGet(const Context& c, const Params& p) {
         ++gaps;
       }
       prev_ts = last_ts = ts;
-      total += s->tx_count;
-      for (const auto& t : s->by_type) {
+      total += s.tx_count;
+      for (const auto& t : s.by_type) {
         by_type[t.op_type].total += t.total;
         by_type[t.op_type].succeeded += t.succeeded;
         succeeded += t.succeeded;
       }
-      for (const auto& v : s->volumes) {
+      for (const auto& v : s.volumes) {
         Volume& vol = by_asset[v.asset][v.op_type];
         vol.count += v.count;
         vol.volume += v.volume;
       }
-    }
+      return true;
+    });
+    if (!st.ok()) return RpcError::Internal(st.error().ToString());
   }
 
   Json r = Json::Object();

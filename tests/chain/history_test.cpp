@@ -213,6 +213,21 @@ TEST_F(HistoryStoreTest, HeadersSummariesAndTimeSearch) {
   EXPECT_EQ(bs.HeaderAt(4)->ComputeHash(), (*bs.BlockAt(4))->hash());
   EXPECT_EQ(bs.SummaryAt(2)->tx_count, 1u);
   EXPECT_FALSE(bs.HeaderAt(6).has_value());
+  std::vector<uint64_t> heights;
+  ASSERT_TRUE(bs.ForEachSummary(1, 4, [&](const BlockSummary& s) {
+                  heights.push_back(s.header.height);
+                  return true;
+                }).ok());
+  EXPECT_EQ(heights, (std::vector<uint64_t>{1, 2, 3, 4}));
+  heights.clear();
+  ASSERT_TRUE(bs.ForEachSummary(2, 5, [&](const BlockSummary& s) {
+                  heights.push_back(s.header.height);
+                  return heights.size() < 2;
+                }).ok());
+  EXPECT_EQ(heights, (std::vector<uint64_t>{2, 3}));
+  auto beyond = bs.ForEachSummary(4, 6, [](const BlockSummary&) { return true; });
+  EXPECT_FALSE(beyond.ok());
+  EXPECT_EQ(beyond.error().code, "corrupt_index");
 
   EXPECT_EQ(bs.FirstHeightAtOrAfter(0), 0u);
   EXPECT_EQ(bs.FirstHeightAtOrAfter(100), 0u);
