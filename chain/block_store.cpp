@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <set>
 
 namespace corridor {
 namespace {
@@ -59,6 +58,8 @@ Bytes AccountKey(const Address& a, uint64_t height, uint32_t pos) {
   PutBE32(k, pos);
   return k;
 }
+
+constexpr size_t kAccountKeySize = 1 + Address::kSize + 12;
 
 const Bytes kLastHeightKey = {BlockStore::kMetaPrefix, 'h', 'e', 'i', 'g', 'h', 't'};
 
@@ -133,17 +134,148 @@ std::vector<HistoryEntry> BlockStore::AccountHistory(const Address& account, uin
   std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(leveldb::ReadOptions()));
   for (it->Seek(AsSlice(start)); it->Valid() && out.size() < limit; it->Next()) {
     leveldb::Slice k = it->key();
-    if (k.size() != 1 + Address::kSize + 12 ||
+    if (k.size() != kAccountKeySize ||
         std::memcmp(k.data(), start.data(), 1 + Address::kSize) != 0) {
       break;
     }
     const auto* p = reinterpret_cast<const uint8_t*>(k.data()) + 1 + Address::kSize;
     leveldb::Slice v = it->value();
-    if (v.size() != Hash::kSize) break;
-    out.push_back({GetBE64(p), GetBE32(p + 8),
-                   Hash::FromSpan(ByteSpan(reinterpret_cast<const uint8_t*>(v.data()), v.size()))});
+    if (v.size() < Hash::kSize) break;  // the record starts with the transaction id
+    out.push_back(
+        {GetBE64(p), GetBE32(p + 8),
+         Hash::FromSpan(ByteSpan(reinterpret_cast<const uint8_t*>(v.data()), Hash::kSize))});
   }
   return out;
+}
+
+Result<HistoryPage> BlockStore::ScanAccountHistory(const Address& account,
+                                                   const HistoryScan& scan) const {
+  HistoryPage page;
+  if (scan.highest < scan.lowest || scan.limit == 0) return page;
+  const bool newest_first = scan.order == HistoryScan::Order::kNewestFirst;
+  const Bytes low = AccountKey(account, scan.lowest.height, scan.lowest.position);
+  const Bytes high = AccountKey(account, scan.highest.height, scan.highest.position);
+  std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(leveldb::ReadOptions()));
+  if (newest_first) {
+    it->Seek(AsSlice(high));
+    if (!it->Valid()) {
+      it->SeekToLast();
+    } else if (it->key() != AsSlice(high)) {
+      it->Prev();
+    }
+  } else {
+    it->Seek(AsSlice(low));
+  }
+  // The current entry's location, or nullopt when the iterator has left the range.
+  auto current = [&]() -> std::optional<TxLocation> {
+    if (!it->Valid()) return std::nullopt;
+    leveldb::Slice k = it->key();
+    if (k.size() != kAccountKeySize || std::memcmp(k.data(), low.data(), 1 + Address::kSize) != 0) {
+      return std::nullopt;
+    }
+    const auto* p = reinterpret_cast<const uint8_t*>(k.data()) + 1 + Address::kSize;
+    TxLocation loc{GetBE64(p), GetBE32(p + 8)};
+    if (loc < scan.lowest || scan.highest < loc) return std::nullopt;
+    return loc;
+  };
+  const size_t max_scan = std::max<size_t>(scan.max_scan, 1);
+  std::optional<TxLocation> last;
+  for (auto loc = current(); loc; loc = current()) {
+    if (page.records.size() >= scan.limit || page.scanned >= max_scan) {
+      page.resume = last;  // more entries remain in the range
+      return page;
+    }
+    leveldb::Slice v = it->value();
+    auto rec = AccountHistoryRecord::DecodeValue(
+        ByteSpan(reinterpret_cast<const uint8_t*>(v.data()), v.size()), *loc);
+    if (!rec) {
+      return MakeError("corrupt_index", "account history record at height " +
+                                            std::to_string(loc->height) + " position " +
+                                            std::to_string(loc->position) + " does not decode");
+    }
+    ++page.scanned;
+    last = loc;
+    if (!scan.filter || scan.filter(*rec)) page.records.push_back(std::move(*rec));
+    if (newest_first) {
+      it->Prev();
+    } else {
+      it->Next();
+    }
+  }
+  return page;
+}
+
+std::optional<BlockSummary> BlockStore::SummaryAt(uint64_t height) const {
+  auto v = Read(HeightKey(kSummaryPrefix, height));
+  if (!v) return std::nullopt;
+  return BlockSummary::Decode(*v);
+}
+
+Status BlockStore::ForEachSummary(uint64_t first, uint64_t last,
+                                  const std::function<bool(const BlockSummary&)>& fn) const {
+  if (last < first) return Status::Ok();
+  std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(leveldb::ReadOptions()));
+  uint64_t expect = first;
+  for (it->Seek(AsSlice(HeightKey(kSummaryPrefix, first))); expect <= last; it->Next()) {
+    if (!it->Valid() || it->key().size() != 9 ||
+        static_cast<uint8_t>(it->key()[0]) != kSummaryPrefix ||
+        GetBE64(reinterpret_cast<const uint8_t*>(it->key().data()) + 1) != expect) {
+      return MakeError("corrupt_index", "no summary for block " + std::to_string(expect));
+    }
+    leveldb::Slice v = it->value();
+    auto s = BlockSummary::Decode(ByteSpan(reinterpret_cast<const uint8_t*>(v.data()), v.size()));
+    if (!s)
+      return MakeError("corrupt_index",
+                       "summary of block " + std::to_string(expect) + " does not decode");
+    if (!fn(*s) || expect == last) break;
+    ++expect;
+  }
+  return Status::Ok();
+}
+
+std::optional<BlockHeader> BlockStore::HeaderAt(uint64_t height) const {
+  if (auto s = SummaryAt(height)) return std::move(s->header);
+  auto b = BlockAt(height);  // a block committed before summaries existed
+  if (!b) return std::nullopt;
+  return (*b)->header();
+}
+
+std::optional<uint64_t> BlockStore::FirstHeightAtOrAfter(uint64_t timestamp_ms) const {
+  auto last = LastHeight();
+  if (!last) return std::nullopt;
+  // Invariant: every height below lo is older; every height from hi on is not.
+  uint64_t lo = 0, hi = *last + 1;
+  while (lo < hi) {
+    uint64_t mid = lo + (hi - lo) / 2;
+    auto h = HeaderAt(mid);
+    if (!h) return std::nullopt;
+    if (h->timestamp_ms < timestamp_ms) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  if (lo > *last) return std::nullopt;
+  return lo;
+}
+
+std::optional<uint64_t> BlockStore::LastHeightAtOrBefore(uint64_t timestamp_ms) const {
+  auto last = LastHeight();
+  if (!last) return std::nullopt;
+  // The first height newer than timestamp_ms, minus one.
+  uint64_t lo = 0, hi = *last + 1;
+  while (lo < hi) {
+    uint64_t mid = lo + (hi - lo) / 2;
+    auto h = HeaderAt(mid);
+    if (!h) return std::nullopt;
+    if (h->timestamp_ms <= timestamp_ms) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  if (lo == 0) return std::nullopt;
+  return lo - 1;
 }
 
 // ---------------------------------------------------------------- ChainStore
@@ -181,9 +313,14 @@ Status ChainStore::CommitBlock(const Block& block, const CommitCertificate& cert
                                        " is not the next height " + std::to_string(expected));
   }
   if (last) {
-    auto prev = blocks_.BlockAt(*last);
-    if (!prev || (*prev)->hash() != h.prev_hash) {
+    auto prev = blocks_.HeaderAt(*last);
+    if (!prev || prev->ComputeHash() != h.prev_hash) {
       return MakeError("bad_prev_hash", "block does not extend the last committed block");
+    }
+    if (h.timestamp_ms < prev->timestamp_ms) {
+      return MakeError("bad_timestamp", "block timestamp " + std::to_string(h.timestamp_ms) +
+                                            " is older than the last block's " +
+                                            std::to_string(prev->timestamp_ms));
     }
   }
   if (state.base_root != state_.Root()) {
@@ -204,22 +341,20 @@ Status ChainStore::CommitBlock(const Block& block, const CommitCertificate& cert
   batch.Put(AsSlice(HeightKey(BlockStore::kCertPrefix, h.height)), AsSlice(cert.Encode()));
   batch.Put(AsSlice(HeightKey(BlockStore::kReceiptsPrefix, h.height)),
             AsSlice(EncodeReceipts(receipts)));
+  batch.Put(AsSlice(HeightKey(BlockStore::kSummaryPrefix, h.height)),
+            AsSlice(BlockSummary::Build(block, receipts).Encode()));
   const auto& txs = block.transactions();
   for (size_t i = 0; i < txs.size(); ++i) {
     uint32_t pos = static_cast<uint32_t>(i);
     Bytes loc = height_value;
     PutBE32(loc, pos);
     batch.Put(AsSlice(HashKey(BlockStore::kTxPrefix, txs[i]->id())), AsSlice(loc));
-    std::set<Address> touched{txs[i]->body().sender};
-    for (const Event& e : receipts[i].events) {
-      if (!e.account.IsZero()) touched.insert(e.account);
-      if (!e.counterparty.IsZero()) touched.insert(e.counterparty);
-    }
-    for (const Address& a : touched) {
-      batch.Put(AsSlice(AccountKey(a, h.height, pos)), AsSlice(ByteSpan(txs[i]->id().bytes)));
+    for (const auto& [account, record] : BuildAccountHistory(h, pos, *txs[i], receipts[i])) {
+      batch.Put(AsSlice(AccountKey(account, h.height, pos)), AsSlice(record.EncodeValue()));
     }
   }
   state.AddToBatch(batch);
+  AddStateHistory(batch, state.values, h.height);
   batch.Put(AsSlice(kLastHeightKey), AsSlice(height_value));
 
   leveldb::WriteOptions wo;

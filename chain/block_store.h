@@ -2,9 +2,10 @@
 // and the one-WriteBatch-per-block commit (docs/state.md §6).
 //
 // ChainStore owns the node's LevelDB database. Everything a committed block
-// changes — the block, its commit certificate, its receipts, the transaction
-// index, the account history index, the state values and state tree nodes,
-// and the last-committed-height marker — is written in one WriteBatch with
+// changes — the block, its commit certificate, its receipts, its summary
+// (header and counts), the transaction index, the account history index, the
+// state values, their past versions and the state tree nodes, and the
+// last-committed-height marker — is written in one WriteBatch with
 // sync = true. LevelDB applies a batch atomically and its log drops a torn
 // record on recovery, so after a crash at any point the store opens at the
 // last block whose batch reached the disk, with exactly that block's state.
@@ -15,14 +16,18 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "chain/block.h"
+#include "chain/history.h"
 #include "chain/receipt.h"
 #include "chain/result.h"
+#include "chain/state_history.h"
 #include "chain/state_store.h"
 
 namespace leveldb {
@@ -32,12 +37,6 @@ class Env;
 }  // namespace leveldb
 
 namespace corridor {
-
-struct TxLocation {
-  uint64_t height = 0;
-  uint32_t position = 0;
-  bool operator==(const TxLocation&) const = default;
-};
 
 struct IndexedTransaction {
   TransactionPtr tx;
@@ -50,6 +49,31 @@ struct HistoryEntry {
   uint32_t position = 0;
   Hash tx_id;
   bool operator==(const HistoryEntry&) const = default;
+};
+
+inline constexpr TxLocation kFirstLocation{0, 0};
+inline constexpr TxLocation kLastLocation{std::numeric_limits<uint64_t>::max(),
+                                          std::numeric_limits<uint32_t>::max()};
+
+// A bounded walk over one account's history index.
+struct HistoryScan {
+  enum class Order { kNewestFirst, kOldestFirst };
+  Order order = Order::kNewestFirst;
+  TxLocation lowest = kFirstLocation;  // inclusive
+  TxLocation highest = kLastLocation;  // inclusive
+  size_t limit = 100;                  // matching records to return at most
+  size_t max_scan = 10'000;            // index entries to examine at most
+  // Which records to return; nullptr returns every record.
+  std::function<bool(const AccountHistoryRecord&)> filter;
+};
+
+struct HistoryPage {
+  std::vector<AccountHistoryRecord> records;  // in scan order
+  // Set when the scan stopped (limit or max_scan reached) before the end of
+  // the range: the last position examined. Continue past it (in scan order)
+  // for the rest. nullopt when the range is exhausted.
+  std::optional<TxLocation> resume;
+  size_t scanned = 0;  // index entries examined
 };
 
 class BlockStore {
@@ -69,6 +93,30 @@ class BlockStore {
   // counterparty), ascending from (from_height, from_position), at most `limit`.
   std::vector<HistoryEntry> AccountHistory(const Address& account, uint64_t from_height,
                                            uint32_t from_position, size_t limit) const;
+  // The account's history records in `scan.order` within [lowest, highest],
+  // at most scan.limit matches after examining at most scan.max_scan entries.
+  // Cost is bounded by max_scan index reads, whatever the filter.
+  // Error "corrupt_index" when a stored record does not decode.
+  Result<HistoryPage> ScanAccountHistory(const Address& account, const HistoryScan& scan) const;
+
+  // The header and per-block counts of a committed block ('H' records; small).
+  std::optional<BlockSummary> SummaryAt(uint64_t height) const;
+  // Visits the summaries of heights first..last in order with one iterator
+  // (statistics over long windows); stops early when `fn` returns false.
+  // Error "corrupt_index" when a height in the range has no readable summary.
+  Status ForEachSummary(uint64_t first, uint64_t last,
+                        const std::function<bool(const BlockSummary&)>& fn) const;
+  // The header alone, without decoding the block's transactions.
+  std::optional<BlockHeader> HeaderAt(uint64_t height) const;
+  // Block timestamps never decrease along the chain (CommitBlock refuses a
+  // block older than its parent), so time maps to heights by binary search:
+  // O(log height) small reads.
+  // The first height whose timestamp is >= `timestamp_ms`; nullopt when every
+  // block is older (or the store is empty).
+  std::optional<uint64_t> FirstHeightAtOrAfter(uint64_t timestamp_ms) const;
+  // The last height whose timestamp is <= `timestamp_ms`; nullopt when every
+  // block is newer (or the store is empty).
+  std::optional<uint64_t> LastHeightAtOrBefore(uint64_t timestamp_ms) const;
 
   // LevelDB key prefixes (docs/state.md §6).
   static constexpr uint8_t kMetaPrefix = 'm';
@@ -78,6 +126,7 @@ class BlockStore {
   static constexpr uint8_t kReceiptsPrefix = 'r';
   static constexpr uint8_t kTxPrefix = 'x';
   static constexpr uint8_t kAccountPrefix = 'a';
+  static constexpr uint8_t kSummaryPrefix = 'H';
 
  private:
   std::optional<Bytes> Read(ByteSpan key) const;
@@ -100,12 +149,17 @@ class ChainStore {
 
   const StateStore& state() const { return state_; }
   const BlockStore& blocks() const { return blocks_; }
+  // The state as it was after block `height` (every committed value is kept
+  // by height, docs/state.md §6). For heights above the last block: the
+  // current state. The view is valid while this store is open.
+  HistoricalState StateAt(uint64_t height) const { return HistoricalState(*db_, height); }
 
   // Writes block, certificate, receipts, indexes, state and the height marker
   // in one synced batch. REQUIRES (checked, error if not): the block's height
   // is the next one (0 on an empty store), its prev_hash is the last block's
-  // hash, state.base_root is the committed root, state.root equals the
-  // header's state_root, and the receipts match the header's receipts_root.
+  // hash, its timestamp is not below the last block's ("bad_timestamp"),
+  // state.base_root is the committed root, state.root equals the header's
+  // state_root, and the receipts match the header's receipts_root.
   [[nodiscard]] Status CommitBlock(const Block& block, const CommitCertificate& cert,
                                    const std::vector<Receipt>& receipts, const PendingState& state);
 

@@ -470,4 +470,21 @@ std::vector<std::pair<Bytes, Bytes>> StateStore::Scan() const {
   return out;
 }
 
+std::vector<std::pair<Bytes, Bytes>> StateStore::ScanPrefix(ByteSpan prefix, size_t limit) const {
+  std::vector<std::pair<Bytes, Bytes>> out;
+  Bytes start(1 + prefix.size());
+  start[0] = kValuePrefix;
+  if (!prefix.empty()) std::memcpy(start.data() + 1, prefix.data(), prefix.size());
+  std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(leveldb::ReadOptions()));
+  const leveldb::Slice start_slice(reinterpret_cast<const char*>(start.data()), start.size());
+  for (it->Seek(start_slice); it->Valid() && out.size() < limit; it->Next()) {
+    leveldb::Slice k = it->key();
+    if (!k.starts_with(start_slice)) break;
+    leveldb::Slice v = it->value();
+    out.emplace_back(Bytes(k.data() + 1, k.data() + k.size()),
+                     Bytes(v.data(), v.data() + v.size()));
+  }
+  return out;
+}
+
 }  // namespace corridor

@@ -147,6 +147,9 @@ class StateStore final : public StateView {
   StateProof Prove(ByteSpan key) const;
   // Every committed key/value in key order (tests, dumps, audits).
   std::vector<std::pair<Bytes, Bytes>> Scan() const;
+  // The committed keys starting with `prefix`, in key order, at most `limit`
+  // of them (e.g. every asset record, for listings).
+  std::vector<std::pair<Bytes, Bytes>> ScanPrefix(ByteSpan prefix, size_t limit) const;
 
   // LevelDB key prefixes.
   static constexpr uint8_t kValuePrefix = 's';

@@ -12,6 +12,10 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
+
+#include "chain/address.h"
+#include "chain/receipt.h"
 
 namespace corridor::contracts {
 
@@ -29,5 +33,19 @@ enum class EventType : uint16_t {
   kAssetFrozen = 11,
   kAssetUnfrozen = 12,
 };
+
+// Stable snake_case name ("transfer", "account_frozen"); "unknown" for other values.
+std::string_view EventTypeName(uint16_t type);
+
+// What one event does to `account`'s balance of `event.asset`: a transfer
+// debits its account and credits its counterparty, a mint credits its
+// account, a burn debits its account; no other event moves a balance. The
+// one place that gives events balance meaning (statements and history use
+// it): an operation that moves balances must emit events this function knows.
+struct BalanceEffect {
+  uint64_t credit = 0;
+  uint64_t debit = 0;
+};
+BalanceEffect EffectOn(const Event& event, const Address& account);
 
 }  // namespace corridor::contracts

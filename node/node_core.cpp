@@ -424,7 +424,9 @@ bool NodeCore::OnPeerMessage(const PublicKey& from, uint8_t type, ByteSpan paylo
       std::lock_guard<std::mutex> lock(d.mu_);
       if (d.halted_) return true;
       const uint64_t next = d.engine_->height();
-      for (const auto& tx : batch->txs) (void)d.mempool_.Admit(tx, next);
+      for (const auto& tx : batch->txs) {
+        (void)AdmitTransaction(d.mempool_, d.store_.state(), d.opt_.chain_id, next, tx);
+      }
       if (d.want_) d.ScheduleProposalCheck(0);
       return true;
     }
@@ -484,12 +486,18 @@ void NodeCore::OnPeerConnected(const PublicKey& peer) {
   }
 }
 
-AdmitResult NodeCore::SubmitTransaction(const TransactionPtr& tx) {
+SubmitResult NodeCore::SubmitTransaction(const TransactionPtr& tx) {
   Impl& d = *impl_;
   std::lock_guard<std::mutex> lock(d.mu_);
-  if (d.halted_) return {AdmitCode::kMempoolFull, "node halted: " + d.halt_reason_};
-  AdmitResult r = d.mempool_.Admit(tx, d.engine_->height());
-  if (r.code == AdmitCode::kAccepted) {
+  if (d.halted_) {
+    SubmitResult r;
+    r.name = "node_halted";
+    r.message = "this node has halted (" + d.halt_reason_ + "); submit to another validator";
+    return r;
+  }
+  SubmitResult r =
+      AdmitTransaction(d.mempool_, d.store_.state(), d.opt_.chain_id, d.engine_->height(), tx);
+  if (r.outcome == SubmitResult::Outcome::kAccepted) {
     d.QueueGossip(tx);
     if (d.want_) d.ScheduleProposalCheck(0);
   }

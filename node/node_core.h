@@ -34,6 +34,7 @@
 #include "consensus/engine.h"
 #include "contracts/executor.h"
 #include "node/mempool.h"
+#include "node/tx_admission.h"
 
 namespace corridor::node {
 
@@ -121,8 +122,9 @@ class NodeCore {
   // A peer connected: tell it where we are.
   void OnPeerConnected(const PublicKey& peer);
 
-  // Full admission (decode is the caller's), gossip on success.
-  AdmitResult SubmitTransaction(const TransactionPtr& tx);
+  // Full admission (node::AdmitTransaction: the state machine's checks
+  // against committed state, then the mempool's); gossip when new.
+  SubmitResult SubmitTransaction(const TransactionPtr& tx);
   TransactionPtr PendingTransaction(const Hash& id) const;
 
   NodeStatus GetStatus() const;

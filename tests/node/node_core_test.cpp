@@ -251,8 +251,12 @@ TEST(NodeCoreCluster, PaymentsCommitWithIdenticalBlocksEverywhere) {
     ASSERT_TRUE(r.ok()) << r.message;
   }
   // Same transaction again: idempotent, not applied twice.
-  EXPECT_EQ(c.core(0).SubmitTransaction(c.Payment("alice", "bob", 0, 100)).code,
-            AdmitCode::kAlreadyKnown);
+  EXPECT_EQ(c.core(0).SubmitTransaction(c.Payment("alice", "bob", 0, 100)).outcome,
+            SubmitResult::Outcome::kAlreadyPending);
+  // A refusal carries the state machine's stable name.
+  auto refused = c.core(0).SubmitTransaction(c.Payment("nobody", "bob", 0, 1));
+  EXPECT_FALSE(refused.ok());
+  EXPECT_EQ(refused.name, "unknown_sender");
   ASSERT_TRUE(c.clock.RunUntil(
       [&] {
         for (size_t i = 0; i < 4; ++i) {

@@ -1,0 +1,54 @@
+#include "contracts/event.h"
+
+namespace corridor::contracts {
+
+std::string_view EventTypeName(uint16_t type) {
+  switch (static_cast<EventType>(type)) {
+    case EventType::kTransfer:
+      return "transfer";
+    case EventType::kMint:
+      return "mint";
+    case EventType::kBurn:
+      return "burn";
+    case EventType::kAccountRegistered:
+      return "account_registered";
+    case EventType::kRoleGranted:
+      return "role_granted";
+    case EventType::kRoleRevoked:
+      return "role_revoked";
+    case EventType::kSignersSet:
+      return "signers_set";
+    case EventType::kAssetCreated:
+      return "asset_created";
+    case EventType::kAccountFrozen:
+      return "account_frozen";
+    case EventType::kAccountUnfrozen:
+      return "account_unfrozen";
+    case EventType::kAssetFrozen:
+      return "asset_frozen";
+    case EventType::kAssetUnfrozen:
+      return "asset_unfrozen";
+  }
+  return "unknown";
+}
+
+BalanceEffect EffectOn(const Event& event, const Address& account) {
+  BalanceEffect e;
+  switch (static_cast<EventType>(event.type)) {
+    case EventType::kTransfer:
+      if (event.account == account) e.debit = event.amount;
+      if (event.counterparty == account) e.credit = event.amount;
+      break;
+    case EventType::kMint:
+      if (event.account == account) e.credit = event.amount;
+      break;
+    case EventType::kBurn:
+      if (event.account == account) e.debit = event.amount;
+      break;
+    default:
+      break;
+  }
+  return e;
+}
+
+}  // namespace corridor::contracts

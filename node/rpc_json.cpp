@@ -1,0 +1,309 @@
+// JSON for chain objects, amounts and cursors shared by the RPC methods.
+#include <charconv>
+#include <type_traits>
+
+#include "chain/amount.h"
+#include "contracts/event.h"
+#include "contracts/result_code.h"
+#include "node/rpc_methods.h"
+
+namespace corridor::node::rpc_methods {
+
+// ------------------------------------------------------------------ amounts
+
+const std::optional<contracts::AssetInfo>& AssetBook::Find(const std::string& code) {
+  auto it = cache_.find(code);
+  if (it == cache_.end()) it = cache_.emplace(code, contracts::ReadAsset(state_, code)).first;
+  return it->second;
+}
+
+uint8_t AssetBook::Decimals(const std::string& code) {
+  const auto& a = Find(code);
+  return a ? a->decimals : 0;
+}
+
+std::string AssetBook::Format(const std::string& code, uint64_t amount) {
+  return FormatAmount(amount, Decimals(code));
+}
+
+std::string AssetBook::FormatSigned(const std::string& code, Int128 amount) {
+  return FormatInt128(amount, Decimals(code));
+}
+
+std::string FormatUint128(Uint128 v, uint8_t decimals) {
+  std::string digits = Uint128ToString(v);
+  if (decimals == 0) return digits;
+  if (digits.size() <= decimals) digits.insert(0, decimals + 1 - digits.size(), '0');
+  digits.insert(digits.size() - decimals, 1, '.');
+  return digits;
+}
+
+std::string FormatInt128(Int128 v, uint8_t decimals) {
+  if (v < 0) return "-" + FormatUint128(static_cast<Uint128>(-(v + 1)) + 1, decimals);
+  return FormatUint128(static_cast<Uint128>(v), decimals);
+}
+
+// --------------------------------------------------------------------- JSON
+
+Json HeaderJson(const BlockHeader& h, const Hash& hash) {
+  Json j = Json::Object();
+  j.Set("hash", hash.ToHex());
+  j.Set("version", h.version);
+  j.Set("chainId", h.chain_id);
+  j.Set("height", h.height);
+  j.Set("prevHash", h.prev_hash.ToHex());
+  j.Set("timestamp", h.timestamp_ms);
+  j.Set("proposer", h.proposer.ToHex());
+  j.Set("view", h.view);
+  j.Set("txRoot", h.tx_root.ToHex());
+  j.Set("receiptsRoot", h.receipts_root.ToHex());
+  j.Set("stateRoot", h.state_root.ToHex());
+  return j;
+}
+
+Json CertificateJson(const CommitCertificate& c) {
+  Json j = Json::Object();
+  j.Set("height", c.height);
+  j.Set("view", c.view);
+  j.Set("blockHash", c.block_hash.ToHex());
+  Json sigs = Json::Array();
+  for (const auto& s : c.signatures) {
+    Json e = Json::Object();
+    e.Set("validator", s.validator.ToHex());
+    e.Set("signature", s.sig.ToHex());
+    sigs.Push(e);
+  }
+  j.Set("signatures", sigs);
+  return j;
+}
+
+Json OperationJson(const Operation& op, AssetBook& assets) {
+  Json j = Json::Object();
+  std::visit(
+      [&](const auto& o) {
+        using T = std::decay_t<decltype(o)>;
+        if constexpr (std::is_same_v<T, Payment> || std::is_same_v<T, Mint>) {
+          j.Set("to", o.to.ToString());
+          j.Set("asset", o.asset);
+          j.Set("amount", assets.Format(o.asset, o.amount));
+        } else if constexpr (std::is_same_v<T, Burn>) {
+          j.Set("asset", o.asset);
+          j.Set("amount", assets.Format(o.asset, o.amount));
+        } else if constexpr (std::is_same_v<T, RegisterAccount>) {
+          j.Set("account", o.account.ToString());
+          j.Set("kycLevel", o.kyc_level);
+          j.Set("jurisdiction", o.jurisdiction);
+          j.Set("displayName", o.display_name);
+        } else if constexpr (std::is_same_v<T, GrantRole> || std::is_same_v<T, RevokeRole>) {
+          j.Set("account", o.account.ToString());
+          j.Set("role", RoleName(o.role));
+        } else if constexpr (std::is_same_v<T, SetSigners>) {
+          j.Set("threshold", o.threshold);
+          Json keys = Json::Array();
+          for (const auto& s : o.signers) {
+            Json e = Json::Object();
+            e.Set("publicKey", s.key.ToHex());
+            e.Set("weight", s.weight);
+            keys.Push(e);
+          }
+          j.Set("signers", keys);
+        } else if constexpr (std::is_same_v<T, CreateAsset>) {
+          j.Set("asset", o.code);
+          j.Set("decimals", o.decimals);
+          j.Set("issuer", o.issuer.ToString());
+        } else if constexpr (std::is_same_v<T, FreezeAccount> ||
+                             std::is_same_v<T, UnfreezeAccount>) {
+          j.Set("account", o.account.ToString());
+        } else if constexpr (std::is_same_v<T, FreezeAsset> || std::is_same_v<T, UnfreezeAsset>) {
+          j.Set("asset", o.asset);
+        }
+      },
+      op);
+  return j;
+}
+
+Json TransactionJson(const Transaction& tx, AssetBook& assets) {
+  const TxBody& b = tx.body();
+  Json j = Json::Object();
+  j.Set("id", tx.id().ToHex());
+  j.Set("version", b.version);
+  j.Set("chainId", b.chain_id);
+  j.Set("sender", b.sender.ToString());
+  j.Set("nonce", b.nonce);
+  j.Set("expiryHeight", b.expiry_height);
+  j.Set("type", NameOf(b.op));
+  j.Set("operation", OperationJson(b.op, assets));
+  j.Set("memo", b.memo);
+  Json sigs = Json::Array();
+  for (const auto& s : tx.signatures()) {
+    Json e = Json::Object();
+    e.Set("publicKey", s.key.ToHex());
+    e.Set("signature", s.sig.ToHex());
+    sigs.Push(e);
+  }
+  j.Set("signatures", sigs);
+  j.Set("size", tx.size());
+  return j;
+}
+
+Json EventJson(const Event& e, AssetBook& assets) {
+  using contracts::EventType;
+  Json j = Json::Object();
+  j.Set("type", contracts::EventTypeName(e.type));
+  switch (static_cast<EventType>(e.type)) {
+    case EventType::kTransfer:
+      j.Set("from", e.account.ToString());
+      j.Set("to", e.counterparty.ToString());
+      j.Set("asset", e.asset);
+      j.Set("amount", assets.Format(e.asset, e.amount));
+      return j;
+    case EventType::kMint:
+      j.Set("to", e.account.ToString());
+      j.Set("issuer", e.counterparty.ToString());
+      j.Set("asset", e.asset);
+      j.Set("amount", assets.Format(e.asset, e.amount));
+      return j;
+    case EventType::kBurn:
+      j.Set("from", e.account.ToString());
+      j.Set("asset", e.asset);
+      j.Set("amount", assets.Format(e.asset, e.amount));
+      return j;
+    case EventType::kAccountRegistered:
+      j.Set("account", e.account.ToString());
+      j.Set("kycLevel", e.detail);
+      return j;
+    case EventType::kRoleGranted:
+    case EventType::kRoleRevoked:
+      j.Set("account", e.account.ToString());
+      j.Set("role", e.detail <= kMaxRoleCode ? RoleName(static_cast<Role>(e.detail)) : "unknown");
+      return j;
+    case EventType::kSignersSet:
+      j.Set("account", e.account.ToString());
+      j.Set("signers", e.amount);
+      j.Set("threshold", e.detail);
+      return j;
+    case EventType::kAssetCreated:
+      j.Set("issuer", e.account.ToString());
+      j.Set("asset", e.asset);
+      j.Set("decimals", e.detail);
+      return j;
+    case EventType::kAccountFrozen:
+    case EventType::kAccountUnfrozen:
+      j.Set("account", e.account.ToString());
+      return j;
+    case EventType::kAssetFrozen:
+    case EventType::kAssetUnfrozen:
+      j.Set("asset", e.asset);
+      return j;
+  }
+  // A type this build does not know: every field, amounts in minor units.
+  j.Set("typeCode", e.type);
+  j.Set("account", e.account.ToString());
+  j.Set("counterparty", e.counterparty.ToString());
+  j.Set("asset", e.asset);
+  j.Set("amount", std::to_string(e.amount));
+  j.Set("detail", e.detail);
+  return j;
+}
+
+Json EventsJson(const std::vector<Event>& events, AssetBook& assets) {
+  Json arr = Json::Array();
+  for (const Event& e : events) arr.Push(EventJson(e, assets));
+  return arr;
+}
+
+std::string_view StatusOf(uint16_t code) {
+  return code == 0 ? "committed" : "failed";
+}
+
+std::string_view CodeName(uint16_t code) {
+  return contracts::NameOf(static_cast<contracts::ResultCode>(code));
+}
+
+// ------------------------------------------------------------------ cursors
+
+std::string FormatCursor(TxLocation loc) {
+  return std::to_string(loc.height) + ":" + std::to_string(loc.position);
+}
+
+namespace {
+
+template <typename T>
+bool ParseNumber(std::string_view s, T& out) {
+  if (s.empty() || s.size() > 40) return false;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+bool ParseInt128(std::string_view s, Int128& out) {
+  bool neg = !s.empty() && s[0] == '-';
+  if (neg) s.remove_prefix(1);
+  if (s.empty() || s.size() > 38) return false;
+  Int128 v = 0;
+  for (char ch : s) {
+    if (ch < '0' || ch > '9') return false;
+    v = v * 10 + (ch - '0');
+  }
+  out = neg ? -v : v;
+  return true;
+}
+
+}  // namespace
+
+std::optional<TxLocation> ParseCursor(std::string_view text, std::optional<Int128>* balance) {
+  size_t a = text.find(':');
+  if (a == std::string_view::npos) return std::nullopt;
+  std::string_view rest = text.substr(a + 1);
+  size_t b = rest.find(':');
+  std::string_view pos = b == std::string_view::npos ? rest : rest.substr(0, b);
+  TxLocation loc;
+  if (!ParseNumber(text.substr(0, a), loc.height) || !ParseNumber(pos, loc.position)) {
+    return std::nullopt;
+  }
+  if ((b != std::string_view::npos) != (balance != nullptr)) return std::nullopt;
+  if (balance != nullptr) {
+    Int128 v = 0;
+    if (!ParseInt128(rest.substr(b + 1), v)) return std::nullopt;
+    *balance = v;
+  }
+  return loc;
+}
+
+std::optional<TxLocation> Before(TxLocation loc) {
+  if (loc.position > 0) return TxLocation{loc.height, loc.position - 1};
+  if (loc.height == 0) return std::nullopt;
+  return TxLocation{loc.height - 1, kLastLocation.position};
+}
+
+std::optional<TxLocation> After(TxLocation loc) {
+  if (loc.position < kLastLocation.position) return TxLocation{loc.height, loc.position + 1};
+  if (loc.height == kLastLocation.height) return std::nullopt;
+  return TxLocation{loc.height + 1, 0};
+}
+
+// ------------------------------------------------------------------- params
+
+RpcError BadParam(std::string_view param, std::string_view reason, std::string message) {
+  return RpcError::InvalidParams(std::move(message), param, reason);
+}
+
+rpc::Outcome<size_t> GetLimit(const Params& p, size_t dflt, size_t max) {
+  auto v = p.GetOptionalUint64("limit");
+  if (!v) return std::move(v).error();
+  if (!v->has_value()) return dflt;
+  if (**v == 0 || **v > max) {
+    return BadParam("limit", "out_of_range",
+                    "param 'limit' must be between 1 and " + std::to_string(max));
+  }
+  return static_cast<size_t>(**v);
+}
+
+std::optional<HeightRange> HeightsBetween(const BlockStore& blocks, uint64_t from_ms,
+                                          uint64_t to_ms) {
+  auto first = blocks.FirstHeightAtOrAfter(from_ms);
+  auto last = blocks.LastHeightAtOrBefore(to_ms);
+  if (!first || !last || *first > *last) return std::nullopt;
+  return HeightRange{*first, *last};
+}
+
+}  // namespace corridor::node::rpc_methods
