@@ -19,8 +19,10 @@
 #include "node/consensus_wal.h"
 #include "node/node_core.h"
 #include "node/node_key.h"
+#include "node/rpc_api.h"
 #include "node/version.h"
 #include "p2p/peer_manager.h"
+#include "rpc/server.h"
 #include "wallet/keystore.h"
 
 namespace corridor::node {
@@ -74,6 +76,36 @@ class P2pTransport final : public Transport {
 
  private:
   std::atomic<p2p::PeerManager*> pm_{nullptr};
+};
+
+// What the RPC methods see of the running node (thread-safe: NodeCore
+// locks, LevelDB reads are safe from any thread).
+class DaemonApi final : public NodeApi {
+ public:
+  DaemonApi(NodeCore& core, const ChainStore& store, std::string chain_id)
+      : core_(core), store_(store), chain_id_(std::move(chain_id)) {}
+  const ChainStore& chain() const override { return store_; }
+  std::string chain_id() const override { return chain_id_; }
+  std::vector<PublicKey> validators(uint64_t) const override { return core_.Validators(); }
+  ConsensusInfo consensus_info() const override {
+    const NodeStatus s = core_.GetStatus();
+    ConsensusInfo c;
+    c.view = s.view;
+    c.syncing = s.syncing;
+    c.highest_known_height = s.syncing && s.sync_target > 0 ? s.sync_target - 1 : s.height;
+    return c;
+  }
+  SubmitResult SubmitTransaction(const TransactionPtr& tx) override {
+    return core_.SubmitTransaction(tx);
+  }
+  TransactionPtr PendingTransaction(const Hash& id) const override {
+    return core_.PendingTransaction(id);
+  }
+
+ private:
+  NodeCore& core_;
+  const ChainStore& store_;
+  std::string chain_id_;
 };
 
 void SetUpLogging(const Config& c) {
@@ -195,6 +227,29 @@ int RunNode(const Config& config) {
   }
   transport.Attach(&peers);
 
+  DaemonApi api(node, **store, genesis->chain_id);
+  std::unique_ptr<rpc::Server> rpc_server;
+  if (config.rpc_enabled) {
+    rpc::ServerConfig rc;
+    rc.address = config.rpc_host;
+    rc.port = config.rpc_port;
+    rc.admin_token = config.rpc_admin_token;
+    rc.limits.max_body_bytes = config.rpc_max_body_bytes;
+    rc.limits.max_batch_length = config.rpc_max_batch;
+    rc.limits.max_connections = config.rpc_max_connections;
+    rc.limits.rate_per_second = config.rpc_requests_per_second_per_ip;
+    rc.limits.rate_burst = 2 * config.rpc_requests_per_second_per_ip;
+    rpc_server = std::make_unique<rpc::Server>(rc);
+    if (auto st = RegisterRpcMethods(*rpc_server, api); !st) {
+      spdlog::critical("rpc: {}", st.error().message);
+      return 1;
+    }
+    if (auto st = rpc_server->Start(); !st) {
+      spdlog::critical("rpc {}:{}: {}", config.rpc_host, config.rpc_port, st.error().message);
+      return 1;
+    }
+  }
+
   if (auto st = node.Start(); !st) {
     spdlog::critical("consensus: {}", st.error().message);
     return 1;
@@ -209,6 +264,7 @@ int RunNode(const Config& config) {
   signals.async_wait([&](const boost::system::error_code& e, int sig) {
     if (e) return;
     spdlog::info("signal {}: shutting down", sig);
+    if (rpc_server) rpc_server->Stop();
     peers.Stop();
     core_work.reset();
     core_io.stop();  // the task in progress finishes; a commit is one batch
@@ -220,6 +276,7 @@ int RunNode(const Config& config) {
   core_work.reset();
   core_io.stop();
   core_thread.join();
+  if (rpc_server) rpc_server->Stop();
   transport.Attach(nullptr);
   spdlog::info("stopped at height {}", node.GetStatus().height);
   return 0;
@@ -251,8 +308,8 @@ Status CreateTestnet(const TestnetOptions& o, std::string& summary) {
     c.rpc_host = o.host;
     c.rpc_port = static_cast<uint16_t>(o.rpc_base_port + i);
     // Short intervals suit a local network: an empty block every 2 s.
-    c.base_timeout_ms = 1'000;
-    c.empty_block_interval_ms = 2'000;
+    c.base_timeout_ms = o.base_timeout_ms;
+    c.empty_block_interval_ms = o.empty_block_interval_ms;
     c.block_interval_ms = 100;
   }
   std::ostringstream s;

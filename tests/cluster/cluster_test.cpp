@@ -1,0 +1,233 @@
+// Cluster tests: four real corridord processes on 127.0.0.1, driven over
+// JSON-RPC. Blocks with transactions agree everywhere; kill -9 of a
+// validator, of the leader, and a long outage followed by block sync.
+// Every wait has a deadline; the Process harness kills what is left.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+
+#include "contracts/genesis.h"
+#include "rpc/client.h"
+#include "tests/support/process.h"
+
+namespace corridor {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using testing::Process;
+using testing::WaitUntil;
+
+constexpr size_t kNodes = 4;
+
+class Cluster : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = fs::temp_directory_path() / ("corridor-cluster-" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    // Ports from the pid, so parallel runs on one machine do not collide.
+    p2p_base_ = static_cast<uint16_t>(21000 + (::getpid() % 400) * 20);
+    rpc_base_ = static_cast<uint16_t>(p2p_base_ + 10);
+    Process init;
+    ASSERT_TRUE(
+        init.Start({CORRIDORD, "testnet", "--validators", std::to_string(kNodes), "--dir",
+                    dir_.string(), "--p2p-port", std::to_string(p2p_base_), "--rpc-port",
+                    std::to_string(rpc_base_), "--empty-block-ms", "300", "--timeout-ms", "1000"},
+                   (dir_.string() + "-testnet.log")));
+    ASSERT_EQ(init.Wait(60s), 0);
+    procs_.resize(kNodes);
+    for (size_t i = 0; i < kNodes; ++i) StartNode(i);
+    for (size_t i = 0; i < kNodes; ++i) {
+      ASSERT_TRUE(WaitUntil([&] { return Height(i).value_or(0) >= 1; }, 60s))
+          << "validator-" << i + 1 << " did not commit block 1; see " << Home(i) << "/node.log";
+    }
+  }
+
+  static void TearDownTestSuite() {
+    for (auto& p : procs_) p.Signal(SIGTERM);
+    for (auto& p : procs_) {
+      if (p.Wait(15s) == -1) p.Kill();
+    }
+    procs_.clear();
+    if (!::testing::Test::HasFailure()) fs::remove_all(dir_);
+  }
+
+  static std::string Home(size_t i) {
+    return (dir_ / ("validator-" + std::to_string(i + 1))).string();
+  }
+  static void StartNode(size_t i) {
+    ASSERT_TRUE(procs_[i].Start({CORRIDORD, "start", "--home", Home(i)}, Home(i) + "/node.log"));
+  }
+  static rpc::Client Rpc(size_t i) {
+    rpc::ClientOptions o;
+    o.timeout = 3s;
+    return rpc::Client("http://127.0.0.1:" + std::to_string(rpc_base_ + i), o);
+  }
+  static std::optional<rpc::Json> Call(size_t i, std::string_view method, const rpc::Json& p) {
+    auto r = Rpc(i).Call(method, p);
+    if (!r) return std::nullopt;
+    return std::move(r).value();
+  }
+  static std::optional<uint64_t> Height(size_t i) {
+    auto r = Call(i, "chain_getInfo", rpc::Json());
+    if (!r) return std::nullopt;
+    return r->value()["height"].GetUint64();
+  }
+  static std::optional<uint64_t> View(size_t i) {
+    auto r = Call(i, "chain_getInfo", rpc::Json());
+    if (!r) return std::nullopt;
+    return r->value()["view"].GetUint64();
+  }
+  struct BlockInfo {
+    std::string hash;
+    uint64_t cert_view = 0;
+    uint64_t timestamp = 0;
+  };
+  static std::optional<BlockInfo> Block(size_t i, uint64_t height) {
+    rpc::Json p = rpc::Json::Object();
+    p.Set("height", height);
+    auto r = Call(i, "chain_getBlock", p);
+    if (!r) return std::nullopt;
+    const auto& v = r->value();
+    return BlockInfo{v["hash"].GetString(), v["certificate"]["view"].GetUint64(),
+                     v["header"]["timestamp"].GetUint64()};
+  }
+  static size_t Alive() {
+    size_t n = 0;
+    for (auto& p : procs_) n += p.running() ? 1 : 0;
+    return n;
+  }
+
+  // Every running node has every block up to the lowest height among them,
+  // with the same hash.
+  static void ExpectAgreement() {
+    uint64_t min_h = UINT64_MAX;
+    for (size_t i = 0; i < kNodes; ++i) {
+      if (!procs_[i].running()) continue;
+      auto h = Height(i);
+      ASSERT_TRUE(h.has_value()) << "validator-" << i + 1 << " not answering";
+      min_h = std::min(min_h, *h);
+    }
+    ASSERT_GE(min_h, 1u);
+    for (uint64_t h = 1; h <= min_h; ++h) {
+      std::optional<std::string> hash;
+      for (size_t i = 0; i < kNodes; ++i) {
+        if (!procs_[i].running()) continue;
+        auto b = Block(i, h);
+        ASSERT_TRUE(b.has_value()) << "validator-" << i + 1 << " height " << h;
+        if (!hash) hash = b->hash;
+        ASSERT_EQ(b->hash, *hash) << "fork at height " << h << " on validator-" << i + 1;
+      }
+    }
+  }
+
+  static std::string Submit(size_t node, const std::string& from, const std::string& to,
+                            uint64_t nonce, uint64_t amount) {
+    PrivateKey k = contracts::DevKey(from);
+    TxBody b;
+    b.chain_id = "corridor-local";
+    b.sender = Address::FromPublicKey(k.public_key());
+    b.nonce = nonce;
+    b.expiry_height = 1'000'000;
+    b.op = Payment{Address::FromPublicKey(contracts::DevKey(to).public_key()), "USD", amount};
+    auto tx = Transaction::Sign(b, {&k});
+    rpc::Json p = rpc::Json::Object();
+    p.Set("raw", ToHex(tx->encoded()));
+    auto r = Rpc(node).Call("tx_submit", p);
+    EXPECT_TRUE(r) << (r ? "" : r.error().message);
+    return tx->id().ToHex();
+  }
+  static std::string TxStatus(size_t node, const std::string& id) {
+    rpc::Json p = rpc::Json::Object();
+    p.Set("id", id);
+    auto r = Call(node, "chain_getTransaction", p);
+    if (!r) return "";
+    return r->value()["status"].GetString();
+  }
+
+  static inline fs::path dir_;
+  static inline uint16_t p2p_base_ = 0;
+  static inline uint16_t rpc_base_ = 0;
+  static inline std::vector<Process> procs_;
+};
+
+TEST_F(Cluster, TransactionsCommitWithIdenticalBlocksOnAllValidators) {
+  std::vector<std::string> ids;
+  for (uint64_t nonce = 0; nonce < 12; ++nonce) {
+    ids.push_back(Submit(nonce % kNodes, "alice", "bob", nonce, 25));
+  }
+  for (const auto& id : ids) {
+    ASSERT_TRUE(WaitUntil([&] { return TxStatus(3, id) == "committed"; }, 30s)) << id;
+  }
+  ExpectAgreement();
+}
+
+TEST_F(Cluster, KillNineOfOneValidatorThenItCatchesUp) {
+  procs_[3].Kill();  // SIGKILL: no clean shutdown
+  const uint64_t h0 = Height(0).value();
+  ASSERT_TRUE(WaitUntil([&] { return Height(0).value_or(0) >= h0 + 5; }, 30s))
+      << "three of four validators must keep committing";
+  StartNode(3);
+  const uint64_t target = Height(0).value() + 1;
+  ASSERT_TRUE(WaitUntil([&] { return Height(3).value_or(0) >= target; }, 60s))
+      << "restarted validator-4 did not catch up; see " << Home(3) << "/node.log";
+  ExpectAgreement();
+}
+
+TEST_F(Cluster, KillingTheLeaderCausesOneViewChange) {
+  const uint64_t view = View(0).value();
+  const size_t leader = view % kNodes;  // validators are validator-1..4 in genesis order
+  const size_t watcher = (leader + 1) % kNodes;
+  const uint64_t h0 = Height(watcher).value();
+  const auto killed = std::chrono::steady_clock::now();
+  procs_[leader].Kill();
+  // The next block whose certificate is from a later view.
+  std::optional<uint64_t> resumed_at;
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        const uint64_t h = Height(watcher).value_or(0);
+        for (uint64_t k = h0 + 1; k <= h; ++k) {
+          auto b = Block(watcher, k);
+          if (b && b->cert_view > view) {
+            resumed_at = k;
+            return true;
+          }
+        }
+        return false;
+      },
+      60s));
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - killed);
+  std::cout << "killed leader validator-" << leader + 1 << " (view " << view
+            << "): commits resumed in view " << Block(watcher, *resumed_at)->cert_view
+            << " at height " << *resumed_at << " after " << took.count() << " ms\n";
+  StartNode(leader);
+  const uint64_t target = Height(watcher).value() + 1;
+  ASSERT_TRUE(WaitUntil([&] { return Height(leader).value_or(0) >= target; }, 60s));
+  ExpectAgreement();
+}
+
+TEST_F(Cluster, ValidatorDownForManyBlocksCatchesUpBySync) {
+  procs_[1].Kill();
+  const uint64_t h0 = Height(0).value();
+  ASSERT_TRUE(WaitUntil([&] { return Height(0).value_or(0) >= h0 + 30; }, 60s));
+  const auto restarted = std::chrono::steady_clock::now();
+  StartNode(1);
+  const uint64_t target = Height(0).value();
+  ASSERT_TRUE(WaitUntil([&] { return Height(1).value_or(0) >= target; }, 60s))
+      << "see " << Home(1) << "/node.log";
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - restarted);
+  std::cout << "validator-2 restarted " << target - h0 << " blocks behind, caught up in "
+            << took.count() << " ms (process start included)\n";
+  ExpectAgreement();
+  EXPECT_EQ(Alive(), kNodes);
+}
+
+}  // namespace
+}  // namespace corridor
