@@ -203,12 +203,16 @@ class NodeCore::Impl final : public consensus::Application, public AccountNonces
     bool urgent;  // after a view change: no batching wait
   };
 
+  // At most one pending check per point in time: a check due earlier than
+  // the one already scheduled (a transaction arrived while waiting to make
+  // an empty block) is scheduled too; later ones are not.
   void ScheduleProposalCheck(uint64_t delay_ms) {
-    if (proposal_check_scheduled_) return;
-    proposal_check_scheduled_ = true;
-    sched_.After(delay_ms, [this] {
+    const uint64_t at = sched_.NowMs() + delay_ms;
+    if (proposal_check_at_ && *proposal_check_at_ <= at) return;
+    proposal_check_at_ = at;
+    sched_.After(delay_ms, [this, at] {
       Locked([&](consensus::Actions& out) {
-        proposal_check_scheduled_ = false;
+        if (proposal_check_at_ == at) proposal_check_at_.reset();
         return MaybePropose(out);
       });
     });
@@ -370,7 +374,7 @@ class NodeCore::Impl final : public consensus::Application, public AccountNonces
   BlockPtr tip_;                                        // the last committed block
   std::map<Hash, contracts::BlockExecution> executed_;  // validated blocks at this height
   std::optional<Want> want_;
-  bool proposal_check_scheduled_ = false;
+  std::optional<uint64_t> proposal_check_at_;  // when the next scheduled check runs
   std::vector<TransactionPtr> gossip_;
   bool gossip_scheduled_ = false;
   uint64_t sync_target_ = 0;
