@@ -2,9 +2,16 @@
 // JSON-RPC. Blocks with transactions agree everywhere; kill -9 of a
 // validator, of the leader, and a long outage followed by block sync.
 // Every wait has a deadline; the Process harness kills what is left.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <thread>
 
 #include <chrono>
 #include <filesystem>
@@ -12,6 +19,7 @@
 #include <optional>
 
 #include "contracts/genesis.h"
+#include "p2p/peer_manager.h"
 #include "rpc/client.h"
 #include "tests/support/process.h"
 
@@ -225,6 +233,51 @@ TEST_F(Cluster, ValidatorDownForManyBlocksCatchesUpBySync) {
       std::chrono::steady_clock::now() - restarted);
   std::cout << "validator-2 restarted " << target - h0 << " blocks behind, caught up in "
             << took.count() << " ms (process start included)\n";
+  ExpectAgreement();
+  EXPECT_EQ(Alive(), kNodes);
+}
+
+TEST_F(Cluster, PeerWithAnUnknownKeyIsRefused) {
+  boost::asio::io_context io;
+  p2p::PeerManagerConfig pc;
+  pc.chain_id = "corridor-local";
+  pc.listen = false;
+  pc.peers.push_back({"127.0.0.1", p2p_base_, std::nullopt});
+  pc.is_allowed = [](const PublicKey&) { return true; };
+  std::atomic<int> connected{0};
+  p2p::PeerCallbacks cb;
+  cb.on_connected = [&](const PublicKey&) { ++connected; };
+  p2p::PeerManager stranger(io, PrivateKey::Generate(), pc, cb);
+  ASSERT_TRUE(stranger.Start());
+  std::thread t([&] { io.run(); });
+  // Several dial attempts happen in this time; none may be accepted.
+  const bool tried = WaitUntil([&] { return stranger.counters().dials.load() >= 2; }, 20s);
+  stranger.Stop();
+  t.join();
+  EXPECT_TRUE(tried);
+  EXPECT_EQ(connected.load(), 0) << "validator-1 accepted a key outside the validator set";
+  const uint64_t h = Height(0).value();
+  EXPECT_TRUE(WaitUntil([&] { return Height(0).value_or(0) >= h + 1; }, 20s));
+}
+
+TEST_F(Cluster, GarbageOnTheP2pPortDoesNotDisturbTheNode) {
+  const uint64_t h = Height(0).value();
+  for (int round = 0; round < 5; ++round) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_GE(fd, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(p2p_base_);
+    ::inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    std::vector<uint8_t> junk(4096 * (round + 1));
+    for (size_t i = 0; i < junk.size(); ++i) junk[i] = static_cast<uint8_t>(i * 131 + round);
+    if (round == 0) junk[0] = junk[1] = junk[2] = junk[3] = 0xff;  // a huge length prefix
+    (void)::send(fd, junk.data(), junk.size(), MSG_NOSIGNAL);
+    ::close(fd);
+  }
+  // Still in consensus with the others: keeps committing, same chain.
+  ASSERT_TRUE(WaitUntil([&] { return Height(0).value_or(0) >= h + 3; }, 30s));
   ExpectAgreement();
   EXPECT_EQ(Alive(), kNodes);
 }
