@@ -20,6 +20,7 @@
 #include "node/node_core.h"
 #include "node/node_key.h"
 #include "node/rpc_api.h"
+#include "node/rpc_topics.h"
 #include "node/version.h"
 #include "p2p/peer_manager.h"
 #include "rpc/server.h"
@@ -240,11 +241,29 @@ int RunNode(const Config& config) {
     rc.limits.rate_per_second = config.rpc_requests_per_second_per_ip;
     rc.limits.rate_burst = 2 * config.rpc_requests_per_second_per_ip;
     rpc_server = std::make_unique<rpc::Server>(rc);
-    if (auto st = RegisterRpcMethods(*rpc_server, api); !st) {
+    Status st = RegisterRpcMethods(*rpc_server, api);
+    if (st) st = rpc_server->RegisterTopic(std::string(kBlocksTopic), MakeBlocksSource(**store));
+    if (st) {
+      rpc::TopicOptions by_account;
+      by_account.account_filter = true;
+      st = rpc_server->RegisterTopic(std::string(kTransactionsTopic),
+                                     MakeTransactionsSource(**store), by_account);
+    }
+    if (!st) {
       spdlog::critical("rpc: {}", st.error().message);
       return 1;
     }
-    if (auto st = rpc_server->Start(); !st) {
+    // Live events, published from the core thread in height order and only
+    // after the block is in the store (what a replay reads).
+    rpc::Server* server = rpc_server.get();
+    const ChainStore* chain = store->get();
+    node.SetCommitListener([server, chain](const CommittedBlockEvent& e) {
+      server->Publish(kBlocksTopic, BlockTopicEvent(*e.block));
+      for (const auto& ev : TransactionTopicEvents(*e.block, e.receipts, chain->state())) {
+        server->Publish(kTransactionsTopic, ev);
+      }
+    });
+    if (st = rpc_server->Start(); !st) {
       spdlog::critical("rpc {}:{}: {}", config.rpc_host, config.rpc_port, st.error().message);
       return 1;
     }

@@ -21,6 +21,7 @@
 #include "contracts/genesis.h"
 #include "p2p/peer_manager.h"
 #include "rpc/client.h"
+#include "rpc/ws_client.h"
 #include "tests/support/process.h"
 
 namespace corridor {
@@ -235,6 +236,87 @@ TEST_F(Cluster, ValidatorDownForManyBlocksCatchesUpBySync) {
             << took.count() << " ms (process start included)\n";
   ExpectAgreement();
   EXPECT_EQ(Alive(), kNodes);
+}
+
+// Reads notifications until `want` events of `topic` arrived or time runs out;
+// returns their (height, index) positions and payload ids/hashes.
+struct Seen {
+  uint64_t height;
+  uint64_t index;
+  std::string key;
+};
+std::vector<Seen> ReadEvents(rpc::WsClient& ws, size_t want, std::chrono::milliseconds limit) {
+  std::vector<Seen> out;
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (out.size() < want && std::chrono::steady_clock::now() < deadline) {
+    auto msg = ws.Receive(500ms);
+    if (!msg) continue;
+    auto j = rpc::Json::Parse(*msg);
+    if (!j || !j->value().HasMember("params")) continue;
+    const auto& p = j->value()["params"];
+    if (!p.HasMember("result")) continue;
+    const auto& r = p["result"];
+    out.push_back({p["height"].GetUint64(), p["index"].GetUint64(),
+                   r.HasMember("id") ? r["id"].GetString() : r["hash"].GetString()});
+  }
+  return out;
+}
+
+TEST_F(Cluster, SubscriberResumingFromHeightMissesNothing) {
+  const std::string url = "ws://127.0.0.1:" + std::to_string(rpc_base_ + 2);
+  const std::string bob = Address::FromPublicKey(contracts::DevKey("bob").public_key()).ToString();
+  // Bob's payments from the first test onwards, as a reference.
+  auto expect_ids = [&](uint64_t from_height) {
+    std::vector<std::string> ids;
+    const uint64_t h = Height(2).value();
+    for (uint64_t k = from_height; k <= h; ++k) {
+      rpc::Json p = rpc::Json::Object();
+      p.Set("height", k);
+      auto b = Call(2, "chain_getBlock", p);
+      for (const auto& id : b->value()["transactions"].GetArray()) ids.push_back(id.GetString());
+    }
+    return ids;
+  };
+  rpc::WsClient ws;
+  ASSERT_TRUE(ws.Connect(url, 5s));
+  rpc::Json sub = rpc::Json::Object();
+  sub.Set("topic", "transactions");
+  sub.Set("fromHeight", uint64_t{1});
+  sub.Set("account", bob);
+  ASSERT_TRUE(ws.Call("subscribe", sub, 5s));
+  const size_t before = expect_ids(1).size();  // every transaction so far pays bob
+  auto first = ReadEvents(ws, before, 20s);
+  ASSERT_EQ(first.size(), before);
+  ws.Close();
+  // While disconnected, more payments commit.
+  std::vector<std::string> ids;
+  const uint64_t alice_nonce = 12;  // the first test used nonces 0..11
+  for (uint64_t k = 0; k < 5; ++k)
+    ids.push_back(Submit(k % kNodes, "alice", "bob", alice_nonce + k, 1));
+  for (const auto& id : ids) {
+    ASSERT_TRUE(WaitUntil([&] { return TxStatus(2, id) == "committed"; }, 30s)) << id;
+  }
+  // Resume from the last height seen: drop what we already have.
+  rpc::WsClient again;
+  ASSERT_TRUE(again.Connect(url, 5s));
+  sub.Set("fromHeight", first.back().height);
+  ASSERT_TRUE(again.Call("subscribe", sub, 5s));
+  const size_t total = expect_ids(1).size();
+  size_t already = 0;
+  for (const auto& s : first) already += s.height == first.back().height ? 1 : 0;
+  auto second = ReadEvents(again, total - before + already, 20s);
+  std::vector<std::string> all;
+  for (const auto& s : first) all.push_back(s.key);
+  for (const auto& s : second) {
+    if (s.height == first.back().height && s.index <= first.back().index) continue;
+    all.push_back(s.key);
+  }
+  EXPECT_EQ(all, expect_ids(1)) << "every transaction once, in order, across the reconnect";
+  // Live: the next payment arrives without resubscribing.
+  const std::string live = Submit(1, "alice", "bob", alice_nonce + 5, 1);
+  auto next = ReadEvents(again, 1, 20s);
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_EQ(next[0].key, live);
 }
 
 TEST_F(Cluster, PeerWithAnUnknownKeyIsRefused) {
