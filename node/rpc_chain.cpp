@@ -185,11 +185,13 @@ MethodResult TxSubmit(const Context& c, const Params& p) {
   }
   Json r = Json::Object();
   r.Set("id", (*tx)->id().ToHex());
+  const BlockStore& blocks = c.node.chain().blocks();
   // Idempotent resubmission of a committed transaction: same id, not applied
   // again (the nonce check would refuse it anyway, with a misleading reason).
-  const BlockStore& blocks = c.node.chain().blocks();
-  if (auto loc = blocks.FindTransaction((*tx)->id())) {
-    // The sender's history record has the result code: no block to decode.
+  // The sender's history record has the result code: no block to decode.
+  auto committed_status = [&]() -> std::optional<rpc::Outcome<std::string_view>> {
+    auto loc = blocks.FindTransaction((*tx)->id());
+    if (!loc) return std::nullopt;
     HistoryScan at;
     at.lowest = at.highest = *loc;
     at.limit = 1;
@@ -198,11 +200,26 @@ MethodResult TxSubmit(const Context& c, const Params& p) {
       return RpcError::Internal("history record of transaction " + (*tx)->id().ToHex() +
                                 " is unreadable");
     }
-    r.Set("status", StatusOf(page->records[0].code));
+    return StatusOf(page->records[0].code);
+  };
+  if (auto status = committed_status()) {
+    if (!*status) return std::move(*status).error();
+    r.Set("status", **status);
     return r;
   }
   SubmitResult result = c.node.SubmitTransaction(*tx);
-  if (!result.ok()) return Rejected(result.code, result.name, result.message);
+  if (!result.ok()) {
+    // It may have committed between the lookup above and admission (its
+    // nonce is then used): answer as for a committed transaction.
+    if (result.code == contracts::ResultCode::kNonceTooLow) {
+      if (auto status = committed_status()) {
+        if (!*status) return std::move(*status).error();
+        r.Set("status", **status);
+        return r;
+      }
+    }
+    return Rejected(result.code, result.name, result.message);
+  }
   r.Set("status", "pending");
   return r;
 }
