@@ -56,7 +56,8 @@ void Usage() {
                "HOST:PORT]\n"
                "  corridord start --home DIR\n"
                "  corridord testnet --validators N --dir DIR [--host HOST] [--p2p-port BASE] "
-               "[--rpc-port BASE]\n");
+               "[--rpc-port BASE]\n"
+               "                    [--empty-block-ms MS] [--timeout-ms MS]\n");
 }
 
 int Fail(const std::string& msg, int code = 1) {
@@ -130,6 +131,13 @@ int Testnet(const Args& args) {
     o.validators = std::strtoul(v->second.c_str(), nullptr, 10);
   }
   if (auto h = args.flags.find("host"); h != args.flags.end()) o.host = h->second;
+  if (auto e = args.flags.find("empty-block-ms"); e != args.flags.end()) {
+    o.empty_block_interval_ms = std::strtoull(e->second.c_str(), nullptr, 10);
+  }
+  if (auto t = args.flags.find("timeout-ms"); t != args.flags.end()) {
+    o.base_timeout_ms = std::strtoull(t->second.c_str(), nullptr, 10);
+    if (o.base_timeout_ms == 0) return Fail("--timeout-ms must be positive", 2);
+  }
   std::string error;
   if (!ParsePort(args, "p2p-port", o.p2p_base_port, error) ||
       !ParsePort(args, "rpc-port", o.rpc_base_port, error)) {

@@ -19,6 +19,7 @@
 #include "node/consensus_wal.h"
 #include "node/node_core.h"
 #include "node/node_key.h"
+#include "node/observe.h"
 #include "node/rpc_api.h"
 #include "node/rpc_topics.h"
 #include "node/version.h"
@@ -248,6 +249,50 @@ int RunNode(const Config& config) {
       by_account.account_filter = true;
       st = rpc_server->RegisterTopic(std::string(kTransactionsTopic),
                                      MakeTransactionsSource(**store), by_account);
+    }
+    if (!st) {
+      spdlog::critical("rpc: {}", st.error().message);
+      return 1;
+    }
+    auto observe = [&node, &peers, server = rpc_server.get(), is_validator, &config, &scheduler] {
+      ObservedNode o;
+      o.status = node.GetStatus();
+      o.now_ms = scheduler.NowMs();
+      o.validators = node.Validators().size();
+      o.is_validator = is_validator;
+      o.peers_connected = peers.ConnectedPeers().size();
+      const auto& counters = peers.counters();
+      o.p2p_frames_in = counters.frames_in;
+      o.p2p_frames_out = counters.frames_out;
+      o.p2p_bytes_in = counters.bytes_in;
+      o.p2p_bytes_out = counters.bytes_out;
+      o.p2p_handshakes_ok = counters.handshakes_ok;
+      for (const auto& f : counters.handshakes_failed) o.p2p_handshakes_failed += f;
+      for (const auto& d : counters.disconnects) o.p2p_disconnects += d;
+      const rpc::ServerStats rs = server->Stats();
+      o.rpc_requests = rs.requests;
+      o.rpc_rate_limited = rs.rate_limited;
+      o.rpc_connections_open = rs.connections_open;
+      o.rpc_websocket_sessions = rs.websocket_sessions;
+      o.stale_after_ms = 3 * (config.empty_block_interval_ms + config.base_timeout_ms) + 10'000;
+      return o;
+    };
+    if (st) {
+      st = rpc_server->RegisterHttpGet("/metrics", [observe](const rpc::CallContext&) {
+        rpc::HttpResponse r;
+        r.content_type = "text/plain; version=0.0.4";
+        r.body = RenderMetrics(observe());
+        return r;
+      });
+    }
+    if (st) {
+      st = rpc_server->RegisterHttpGet("/health", [observe](const rpc::CallContext&) {
+        const HealthVerdict v = CheckHealth(observe());
+        rpc::HttpResponse r;
+        r.status = v.http_status;
+        r.body = v.body;
+        return r;
+      });
     }
     if (!st) {
       spdlog::critical("rpc: {}", st.error().message);

@@ -21,6 +21,10 @@ struct TestnetOptions {
   std::string host = "127.0.0.1";
   uint16_t p2p_base_port = 30300;
   uint16_t rpc_base_port = 8545;
+  // An empty block at most this often (blocks with transactions come every
+  // block_interval_ms while transactions wait).
+  uint64_t empty_block_interval_ms = 2'000;
+  uint64_t base_timeout_ms = 1'000;
   // Development accounts' keystores are encrypted with this (documented:
   // the keys are public dev keys anyway, see contracts::DevKey).
   std::string wallet_passphrase = "corridor-dev";

@@ -83,7 +83,9 @@ class NodeCore::Impl final : public consensus::Application, public AccountNonces
         return false;
       }
     }
+    const auto t0 = std::chrono::steady_clock::now();
     auto exec = trusting_.ValidateBlock(store_.state(), block);
+    NoteExecution(t0);
     if (!exec) {
       spdlog::warn("proposal {} at height {} rejected: {}", Short(block.hash()), block.height(),
                    exec.error().message);
@@ -253,6 +255,12 @@ class NodeCore::Impl final : public consensus::Application, public AccountNonces
     return engine_->OnProposal(block, out);
   }
 
+  void NoteExecution(std::chrono::steady_clock::time_point started) {
+    stats_.execute_seconds_sum +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    ++stats_.execute_count;
+  }
+
   // ---- Commits
 
   void DoCommit(const BlockPtr& block, const CommitCertificate& cert) {
@@ -265,6 +273,7 @@ class NodeCore::Impl final : public consensus::Application, public AccountNonces
       // Learned by sync or committed without our own validation: execute
       // it now, checking every signature.
       auto r = verifying_.ValidateBlock(store_.state(), *block);
+      NoteExecution(started);
       if (!r) {
         Halt("committed block " + std::to_string(block->height()) + " " + block->hash().ToHex() +
              " does not execute here (" + r.error().message +
@@ -273,10 +282,16 @@ class NodeCore::Impl final : public consensus::Application, public AccountNonces
       }
       exec = std::move(r).value();
     }
+    const auto store_started = std::chrono::steady_clock::now();
     if (auto st = store_.CommitBlock(*block, cert, exec.receipts, exec.state); !st) {
       Halt("storing block " + std::to_string(block->height()) + " failed: " + st.error().message);
       return;
     }
+    stats_.store_seconds_sum +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - store_started).count();
+    ++stats_.store_count;
+    ++stats_.committed_blocks;
+    for (const auto& r : exec.receipts) ++stats_.committed_by_code[r.code];
     tip_ = block;
     executed_.clear();
     want_.reset();
@@ -383,6 +398,7 @@ class NodeCore::Impl final : public consensus::Application, public AccountNonces
   bool halted_ = false;
   std::string halt_reason_;
   uint64_t committed_txs_ = 0;
+  NodeStatus stats_;  // the cumulative figures only
   std::vector<CommittedBlockEvent> events_;
 
   std::mutex listener_mu_;
@@ -530,6 +546,12 @@ NodeStatus NodeCore::GetStatus() const {
   s.halt_reason = d.halt_reason_;
   s.consensus = d.engine_->counters();
   s.committed_txs = d.committed_txs_;
+  s.committed_blocks = d.stats_.committed_blocks;
+  s.execute_seconds_sum = d.stats_.execute_seconds_sum;
+  s.execute_count = d.stats_.execute_count;
+  s.store_seconds_sum = d.stats_.store_seconds_sum;
+  s.store_count = d.stats_.store_count;
+  s.committed_by_code = d.stats_.committed_by_code;
   return s;
 }
 

@@ -94,6 +94,13 @@ struct NodeStatus {
   std::string halt_reason;
   consensus::EngineCounters consensus;
   uint64_t committed_txs = 0;
+  uint64_t committed_blocks = 0;  // by this process (consensus or sync)
+  // Time spent, summed over this process's blocks (Prometheus summaries).
+  double execute_seconds_sum = 0;  // validating proposals / executing synced blocks
+  uint64_t execute_count = 0;
+  double store_seconds_sum = 0;  // ChainStore::CommitBlock
+  uint64_t store_count = 0;
+  std::map<uint16_t, uint64_t> committed_by_code;  // receipt code -> transactions
 };
 
 struct CommittedBlockEvent {
