@@ -1,0 +1,27 @@
+// The handlers of the `corridor` commands, one group per translation unit:
+//   cli_key.cpp     key new | list | show
+//   cli_submit.cpp  pay, the admin operations, tx sign | send | status
+//   cli_query.cpp   balance, history, statement, asset list
+// The command table that maps word paths to them is in cli.cpp.
+#pragma once
+
+#include "wallet/cli_context.h"
+
+namespace corridor::wallet::cli {
+
+int KeyNew(Cli& cli);
+int KeyList(Cli& cli);
+int KeyShow(Cli& cli);
+
+// pay and every admin operation: build, sign, submit, optionally wait.
+int SignAndSubmit(Cli& cli);
+int TxSign(Cli& cli);
+int TxSend(Cli& cli);
+int TxStatus(Cli& cli);
+
+int Balance(Cli& cli);
+int History(Cli& cli);
+int Statement(Cli& cli);
+int AssetList(Cli& cli);
+
+}  // namespace corridor::wallet::cli

@@ -1,0 +1,201 @@
+#include "wallet/cli_ops.h"
+
+#include <type_traits>
+
+#include "chain/amount.h"
+#include "chain/encoding.h"
+#include "wallet/cli_values.h"
+
+namespace corridor::wallet::cli {
+
+namespace {
+
+std::string Path(const std::vector<std::string>& words) {
+  std::string s;
+  for (const auto& w : words) s += (s.empty() ? "" : " ") + w;
+  return s;
+}
+
+std::string RoleList() {
+  std::string list;
+  for (uint8_t c = 0; c <= kMaxRoleCode; ++c) {
+    list += (list.empty() ? "" : ", ") + std::string(RoleName(static_cast<Role>(c)));
+  }
+  return list;
+}
+
+CliResult<std::string> AssetFlag(const ParsedCommand& cmd) {
+  std::string code = cmd.Flag("asset");
+  if (auto e = CheckAssetCode("asset", code)) return std::move(*e);
+  return code;
+}
+
+CliResult<Role> RoleFlag(const ParsedCommand& cmd) {
+  Role role;
+  if (!ParseRole(cmd.Flag("role"), role)) {
+    return UsageError("--role: unknown role '" + cmd.Flag("role") + "' (known: " + RoleList() +
+                      ")");
+  }
+  return role;
+}
+
+// Payment and mint: --to, --asset, --amount.
+template <typename Op>
+CliResult<OpDraft> Transfer(const ParsedCommand& cmd, const AddressResolver& resolve,
+                            bool debits_sender) {
+  auto to = resolve("to", cmd.Flag("to"));
+  if (!to) return std::move(to).error();
+  auto asset = AssetFlag(cmd);
+  if (!asset) return std::move(asset).error();
+  if (auto e = CheckAmountSyntax("amount", cmd.Flag("amount"))) return std::move(*e);
+  OpDraft d;
+  d.op = Op{*to, *asset, 0};
+  d.asset = *asset;
+  d.amount_text = cmd.Flag("amount");
+  d.asset_must_exist = true;
+  d.debits_sender = debits_sender;
+  d.receiver = *to;
+  return d;
+}
+
+template <typename Op>
+CliResult<OpDraft> AccountTarget(const ParsedCommand& cmd, const AddressResolver& resolve) {
+  auto account = resolve("account", cmd.Flag("account"));
+  if (!account) return std::move(account).error();
+  OpDraft d;
+  d.op = Op{*account};
+  return d;
+}
+
+template <typename Op>
+CliResult<OpDraft> AssetTarget(const ParsedCommand& cmd) {
+  auto asset = AssetFlag(cmd);
+  if (!asset) return std::move(asset).error();
+  OpDraft d;
+  d.op = Op{*asset};
+  d.asset = *asset;
+  d.asset_must_exist = true;
+  return d;
+}
+
+template <typename Op>
+CliResult<OpDraft> RoleChange(const ParsedCommand& cmd, const AddressResolver& resolve) {
+  auto account = resolve("account", cmd.Flag("account"));
+  if (!account) return std::move(account).error();
+  auto role = RoleFlag(cmd);
+  if (!role) return std::move(role).error();
+  OpDraft d;
+  d.op = Op{*account, *role};
+  return d;
+}
+
+CliResult<OpDraft> Register(const ParsedCommand& cmd, const AddressResolver& resolve) {
+  auto account = resolve("account", cmd.Flag("account"));
+  if (!account) return std::move(account).error();
+  auto kyc = ParseUintFlag("kyc-level", cmd.Flag("kyc-level"));
+  if (!kyc) return std::move(kyc).error();
+  if (*kyc > kMaxKycLevel) {
+    return UsageError("--kyc-level must be 0 to " + std::to_string(kMaxKycLevel));
+  }
+  std::string jurisdiction = cmd.Flag("jurisdiction");
+  if (!IsValidJurisdiction(jurisdiction)) {
+    return UsageError("--jurisdiction: '" + jurisdiction +
+                      "' is not a two-letter country code such as SG or US");
+  }
+  std::string name = cmd.Flag("display-name");
+  if (name.size() > kMaxDisplayNameBytes || !IsPrintableUtf8(name)) {
+    return UsageError("--display-name must be printable text of at most " +
+                      std::to_string(kMaxDisplayNameBytes) + " bytes");
+  }
+  OpDraft d;
+  d.op = RegisterAccount{*account, static_cast<uint8_t>(*kyc), jurisdiction, name};
+  return d;
+}
+
+CliResult<OpDraft> Create(const ParsedCommand& cmd, const AddressResolver& resolve) {
+  auto asset = AssetFlag(cmd);
+  if (!asset) return std::move(asset).error();
+  auto decimals = ParseUintFlag("decimals", cmd.Flag("decimals"));
+  if (!decimals) return std::move(decimals).error();
+  if (*decimals > kMaxAssetDecimals) {
+    return UsageError("--decimals must be 0 to " + std::to_string(kMaxAssetDecimals));
+  }
+  auto issuer = resolve("issuer", cmd.Flag("issuer"));
+  if (!issuer) return std::move(issuer).error();
+  OpDraft d;
+  d.op = CreateAsset{*asset, static_cast<uint8_t>(*decimals), *issuer};
+  d.asset = *asset;
+  return d;
+}
+
+CliResult<OpDraft> BurnDraft(const ParsedCommand& cmd) {
+  auto asset = AssetFlag(cmd);
+  if (!asset) return std::move(asset).error();
+  if (auto e = CheckAmountSyntax("amount", cmd.Flag("amount"))) return std::move(*e);
+  OpDraft d;
+  d.op = Burn{*asset, 0};
+  d.asset = *asset;
+  d.amount_text = cmd.Flag("amount");
+  d.asset_must_exist = true;
+  d.debits_sender = true;
+  return d;
+}
+
+}  // namespace
+
+bool IsSigningCommand(const std::vector<std::string>& words) {
+  static const std::vector<std::string> kPaths = {
+      "pay",          "tx sign",       "account register", "role grant",     "role revoke",
+      "asset create", "asset mint",    "asset burn",       "freeze account", "unfreeze account",
+      "freeze asset", "unfreeze asset"};
+  const std::string p = Path(words);
+  for (const auto& k : kPaths) {
+    if (k == p) return true;
+  }
+  return false;
+}
+
+CliResult<OpDraft> DraftOperation(const ParsedCommand& cmd, const AddressResolver& resolve) {
+  const std::string p = cmd.spec == nullptr ? "" : Path(cmd.spec->words);
+  if (p == "pay" || p == "tx sign") return Transfer<Payment>(cmd, resolve, true);
+  if (p == "asset mint") return Transfer<Mint>(cmd, resolve, false);
+  if (p == "asset burn") return BurnDraft(cmd);
+  if (p == "asset create") return Create(cmd, resolve);
+  if (p == "account register") return Register(cmd, resolve);
+  if (p == "role grant") return RoleChange<GrantRole>(cmd, resolve);
+  if (p == "role revoke") return RoleChange<RevokeRole>(cmd, resolve);
+  if (p == "freeze account") return AccountTarget<FreezeAccount>(cmd, resolve);
+  if (p == "unfreeze account") return AccountTarget<UnfreezeAccount>(cmd, resolve);
+  if (p == "freeze asset") return AssetTarget<FreezeAsset>(cmd);
+  if (p == "unfreeze asset") return AssetTarget<UnfreezeAsset>(cmd);
+  return UsageError("'corridor " + p + "' does not sign a transaction");
+}
+
+CliCheck SetAmount(OpDraft& draft, uint8_t decimals) {
+  if (draft.amount_text.empty()) return std::nullopt;
+  auto amount = ParseAmountFlag("amount", draft.amount_text, decimals);
+  if (!amount) return std::move(amount).error();
+  std::visit(
+      [&](auto& op) {
+        using T = std::decay_t<decltype(op)>;
+        if constexpr (std::is_same_v<T, Payment> || std::is_same_v<T, Mint> ||
+                      std::is_same_v<T, Burn>) {
+          op.amount = *amount;
+        }
+      },
+      draft.op);
+  return std::nullopt;
+}
+
+TransactionPtr SignOperation(const Operation& op, const TxParams& params, const PrivateKey& key) {
+  TxBody body;
+  body.chain_id = params.chain_id;
+  body.sender = params.sender;
+  body.nonce = params.nonce;
+  body.expiry_height = params.expiry_height;
+  body.op = op;
+  body.memo = params.memo;
+  return Transaction::Sign(std::move(body), {&key});
+}
+
+}  // namespace corridor::wallet::cli

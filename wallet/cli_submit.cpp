@@ -1,0 +1,379 @@
+// Commands that sign or submit transactions: pay, the admin operations,
+// tx sign (offline), tx send, tx status.
+#include <chrono>
+#include <iomanip>
+
+#include "chain/amount.h"
+#include "chain/hash.h"
+#include "wallet/cli_commands.h"
+#include "wallet/cli_ops.h"
+#include "wallet/cli_values.h"
+
+namespace corridor::wallet::cli {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr uint64_t kDefaultExpiresIn = 1000;  // blocks
+constexpr uint64_t kMaxExpiresIn = 1'000'000;
+constexpr uint64_t kDefaultWaitSeconds = 30;
+constexpr uint64_t kMaxWaitSeconds = 3600;
+constexpr std::chrono::milliseconds kPollInterval = 250ms;
+// The node keeps a sender's transactions up to 16 nonces ahead (rpc.md §8.5).
+constexpr int kMaxNonceBumps = 16;
+
+// "label   value" lines: the output format of the transaction commands.
+void Line(Cli& cli, std::string_view label, const std::string& value) {
+  cli.out() << std::left << std::setw(8) << label << value << "\n";
+}
+
+struct TxState {
+  std::string status;  // pending, committed, failed, unknown
+  std::optional<uint64_t> height;
+  std::optional<uint64_t> timestamp;
+  std::optional<uint64_t> code;
+  std::string code_name;
+};
+
+CliResult<uint64_t> WaitSeconds(const Cli& cli) {
+  if (!cli.Has("timeout")) return kDefaultWaitSeconds;
+  auto t = ParseUintFlag("timeout", cli.Flag("timeout"));
+  if (!t) return std::move(t).error();
+  if (*t == 0 || *t > kMaxWaitSeconds) {
+    return UsageError("--timeout must be 1 to " + std::to_string(kMaxWaitSeconds) + " seconds");
+  }
+  return *t;
+}
+
+CliResult<rpc::Json> GetTransaction(Cli& cli, const std::string& id) {
+  rpc::Json p = rpc::Json::Object();
+  p.Set("id", id);
+  return cli.Call("chain_getTransaction", p);
+}
+
+CliResult<TxState> ReadState(const rpc::Json& answer) {
+  TxState s;
+  auto status = JsonString(answer.value(), "status");
+  if (!status) return UnexpectedAnswer("chain_getTransaction", "no status");
+  s.status = *status;
+  if (const auto* r = JsonObject(answer.value(), "receipt")) {
+    s.height = JsonUint(*r, "height");
+    s.timestamp = JsonUint(*r, "timestamp");
+    s.code = JsonUint(*r, "code");
+    s.code_name = JsonString(*r, "codeName").value_or("");
+  }
+  return s;
+}
+
+bool IsFinal(const TxState& s) {
+  return s.status == "committed" || s.status == "failed";
+}
+
+// Polls chain_getTransaction until the transaction is committed or failed.
+// Returns the last answer; a timeout is a failure that says how to go on.
+CliResult<rpc::Json> WaitFinal(Cli& cli, const std::string& id, uint64_t seconds) {
+  const auto deadline = cli.env().now() + std::chrono::seconds(seconds);
+  for (;;) {
+    auto answer = GetTransaction(cli, id);
+    std::string last;
+    if (answer) {
+      auto state = ReadState(*answer);
+      if (!state) return std::move(state).error();
+      if (IsFinal(*state)) return std::move(answer).value();
+      last = state->status;
+    } else if (answer.error().exit_code == kExitUsage) {
+      return std::move(answer).error();
+    }
+    if (cli.env().now() >= deadline) {
+      if (!answer) return std::move(answer).error();
+      return Failure(
+          "transaction " + id + " is still " + last + " after " + std::to_string(seconds) + " s" +
+          (last == "unknown" ? " (the node does not know it: expired or dropped?)"
+                             : "; follow it with 'corridor tx status " + id + " --wait'"));
+    }
+    cli.env().sleep(kPollInterval);
+  }
+}
+
+// Prints the final state of a transaction; exit code 1 when it failed.
+int Report(Cli& cli, const std::string& id, const TxState& s) {
+  Line(cli, "status", s.status);
+  if (s.height) Line(cli, "height", std::to_string(*s.height));
+  if (s.timestamp) Line(cli, "time", FormatTime(*s.timestamp));
+  if (s.code) Line(cli, "code", std::to_string(*s.code) + " " + s.code_name);
+  if (s.status == "failed") {
+    return cli.Fail(Failure("transaction " + id + " failed: " + s.code_name +
+                            (s.code ? " (" + std::to_string(*s.code) + ")" : "")));
+  }
+  if (s.status == "unknown") {
+    return cli.Fail(Failure("transaction " + id + " is unknown to the node at " + cli.rpc_url()));
+  }
+  return kExitOk;
+}
+
+// Submits; the answer's id and status.
+struct Submitted {
+  std::string id;
+  std::string status;
+};
+
+rpc::Outcome<Submitted> Submit(Cli& cli, const Transaction& tx) {
+  rpc::Json p = rpc::Json::Object();
+  p.Set("raw", ToHex(tx.encoded()));
+  auto r = cli.CallRaw("tx_submit", p);
+  if (!r) return std::move(r).error();
+  Submitted s;
+  s.id = JsonString(r->value(), "id").value_or(tx.id().ToHex());
+  s.status = JsonString(r->value(), "status").value_or("pending");
+  return s;
+}
+
+bool IsRejection(const rpc::RpcError& e, std::string_view name) {
+  return e.code == rpc::kTransactionRejected && e.data &&
+         JsonString(e.data->value(), "name").value_or("") == name;
+}
+
+// Submit, then print the id and either "pending" or (with --wait) the outcome.
+int SubmitAndFollow(Cli& cli, const std::string& id, const std::string& status,
+                    uint64_t wait_seconds) {
+  Line(cli, "id", id);
+  if (!cli.Has("wait")) {
+    Line(cli, "status", status);
+    return kExitOk;
+  }
+  auto answer = WaitFinal(cli, id, wait_seconds);
+  if (!answer) return cli.Fail(answer.error());
+  auto state = ReadState(*answer);
+  if (!state) return cli.Fail(state.error());
+  return Report(cli, id, *state);
+}
+
+// The local checks that spare a transaction that would fail anyway; each
+// uses the state machine's name for the failure (docs/state.md §5).
+CliCheck Precheck(Cli& cli, const OpDraft& draft, const AccountInfo& sender, uint8_t decimals,
+                  const std::string& from) {
+  const std::string skip = " (not submitted; --no-precheck submits anyway)";
+  if (sender.frozen) {
+    return Failure("sender_frozen: account " + sender.address + " is frozen" + skip);
+  }
+  if (draft.debits_sender) {
+    uint64_t need = 0;
+    std::visit(
+        [&](const auto& op) {
+          if constexpr (requires { op.amount; }) need = op.amount;
+        },
+        draft.op);
+    uint64_t have = 0;
+    std::string have_text = FormatAmount(0, decimals);
+    for (const auto& b : sender.balances) {
+      if (b.asset != draft.asset) continue;
+      auto v = ParseAmount(b.available, decimals);
+      if (v) {
+        have = *v;
+        have_text = b.available;
+      }
+    }
+    if (have < need) {
+      return Failure("insufficient_balance: '" + from + "' has " + have_text + " " + draft.asset +
+                     " available, the transaction needs " + FormatAmount(need, decimals) + skip);
+    }
+  }
+  if (draft.receiver) {
+    auto receiver = cli.GetAccount(*draft.receiver);
+    if (!receiver) return std::move(receiver).error();
+    if (!receiver->has_value()) {
+      return Failure("unknown_account: " + draft.receiver->ToString() +
+                     " is not a registered account" + skip);
+    }
+    if ((*receiver)->frozen) {
+      return Failure("receiver_frozen: account " + draft.receiver->ToString() + " is frozen" +
+                     skip);
+    }
+  }
+  return std::nullopt;
+}
+
+AddressResolver Resolver(const Cli& cli) {
+  return [&cli](std::string_view flag, const std::string& text) {
+    return cli.ResolveAddress(flag, text);
+  };
+}
+
+void PrintEvents(Cli& cli, const rapidjson::Value& receipt) {
+  const auto* events = JsonArray(receipt, "events");
+  if (events == nullptr) return;
+  for (const auto& e : events->GetArray()) {
+    if (!e.IsObject()) continue;
+    std::string line = JsonString(e, "type").value_or("?");
+    for (const auto& m : e.GetObject()) {
+      std::string key(m.name.GetString(), m.name.GetStringLength());
+      if (key == "type") continue;
+      if (m.value.IsString()) {
+        line += " " + key + "=" + std::string(m.value.GetString(), m.value.GetStringLength());
+      } else if (m.value.IsUint64()) {
+        line += " " + key + "=" + std::to_string(m.value.GetUint64());
+      }
+    }
+    Line(cli, "event", line);
+  }
+}
+
+}  // namespace
+
+int SignAndSubmit(Cli& cli) {
+  // 1. The command line alone: nothing is read or asked before it is right.
+  auto draft = DraftOperation(cli.cmd(), Resolver(cli));
+  if (!draft) return cli.Fail(draft.error());
+  const std::string memo = cli.Flag("memo");
+  if (auto e = CheckMemo("memo", memo)) return cli.Fail(*e);
+  std::optional<uint64_t> nonce;
+  if (cli.Has("nonce")) {
+    auto n = ParseUintFlag("nonce", cli.Flag("nonce"));
+    if (!n) return cli.Fail(n.error());
+    nonce = *n;
+  }
+  uint64_t expires_in = kDefaultExpiresIn;
+  if (cli.Has("expires-in")) {
+    auto n = ParseUintFlag("expires-in", cli.Flag("expires-in"));
+    if (!n) return cli.Fail(n.error());
+    if (*n == 0 || *n > kMaxExpiresIn) {
+      return cli.Fail(
+          UsageError("--expires-in must be 1 to " + std::to_string(kMaxExpiresIn) + " blocks"));
+    }
+    expires_in = *n;
+  }
+  auto wait_seconds = WaitSeconds(cli);
+  if (!wait_seconds) return cli.Fail(wait_seconds.error());
+  const std::string from = cli.Flag("from");
+  auto info = cli.keystore().Info(from);
+  if (!info) return cli.Fail(Failure(info.error().message));
+
+  // 2. What the node knows: chain id and height, the sender's next nonce and
+  //    balances, the asset's decimals.
+  auto chain = cli.GetChainInfo();
+  if (!chain) return cli.Fail(chain.error());
+  auto sender = cli.GetAccount(info->address);
+  if (!sender) return cli.Fail(sender.error());
+  if (!sender->has_value()) {
+    return cli.Fail(Failure("unknown_sender: key '" + from + "' (" + info->address.ToString() +
+                            ") is not a registered account on " + chain->chain_id));
+  }
+  uint8_t decimals = 0;
+  if (draft->asset_must_exist) {
+    auto asset = cli.FindAsset("asset", draft->asset);
+    if (!asset) return cli.Fail(asset.error());
+    decimals = asset->decimals;
+  }
+  if (auto e = SetAmount(*draft, decimals)) return cli.Fail(*e);
+  if (!cli.Has("no-precheck")) {
+    if (auto e = Precheck(cli, *draft, **sender, decimals, from)) return cli.Fail(*e);
+  }
+
+  // 3. Sign and submit. A nonce held by another pending transaction of this
+  //    sender moves to the next one (unless --nonce fixed it).
+  auto key = cli.UnlockKey(from);
+  if (!key) return cli.Fail(key.error());
+  TxParams params;
+  params.chain_id = chain->chain_id;
+  params.sender = info->address;
+  params.nonce = nonce.value_or((*sender)->nonce);
+  params.expiry_height = chain->height + expires_in;
+  params.memo = memo;
+  for (int bumps = 0;; ++bumps) {
+    TransactionPtr tx = SignOperation(draft->op, params, *key);
+    auto submitted = Submit(cli, *tx);
+    if (submitted) {
+      return SubmitAndFollow(cli, submitted->id, submitted->status, *wait_seconds);
+    }
+    if (!nonce && bumps < kMaxNonceBumps && IsRejection(submitted.error(), "nonce_in_use")) {
+      ++params.nonce;
+      continue;
+    }
+    return cli.Fail(DescribeRpcError(submitted.error(), "tx_submit", cli.rpc_url()));
+  }
+}
+
+int TxSign(Cli& cli) {
+  auto draft = DraftOperation(cli.cmd(), Resolver(cli));
+  if (!draft) return cli.Fail(draft.error());
+  auto decimals = ParseUintFlag("decimals", cli.Flag("decimals"));
+  if (!decimals) return cli.Fail(decimals.error());
+  if (*decimals > kMaxAssetDecimals) {
+    return cli.Fail(UsageError("--decimals must be 0 to " + std::to_string(kMaxAssetDecimals)));
+  }
+  if (auto e = SetAmount(*draft, static_cast<uint8_t>(*decimals))) return cli.Fail(*e);
+  auto nonce = ParseUintFlag("nonce", cli.Flag("nonce"));
+  if (!nonce) return cli.Fail(nonce.error());
+  auto expiry = ParseUintFlag("expiry", cli.Flag("expiry"));
+  if (!expiry) return cli.Fail(expiry.error());
+  if (!IsValidChainId(cli.Flag("chain-id"))) {
+    return cli.Fail(UsageError("--chain-id: '" + cli.Flag("chain-id") +
+                               "' is not a chain id (1-32 characters a-z, 0-9, '-')"));
+  }
+  const std::string memo = cli.Flag("memo");
+  if (auto e = CheckMemo("memo", memo)) return cli.Fail(*e);
+  auto info = cli.keystore().Info(cli.Flag("from"));
+  if (!info) return cli.Fail(Failure(info.error().message));
+  auto key = cli.UnlockKey(cli.Flag("from"));
+  if (!key) return cli.Fail(key.error());
+  TxParams params{cli.Flag("chain-id"), info->address, *nonce, *expiry, memo};
+  TransactionPtr tx = SignOperation(draft->op, params, *key);
+  cli.out() << "id  " << tx->id().ToHex() << "\nraw " << ToHex(tx->encoded()) << "\n";
+  return kExitOk;
+}
+
+int TxSend(Cli& cli) {
+  auto wait_seconds = WaitSeconds(cli);
+  if (!wait_seconds) return cli.Fail(wait_seconds.error());
+  const std::string& raw = cli.positionals()[0];
+  auto bytes = FromHex(raw);
+  if (!bytes) return cli.Fail(UsageError("RAW must be the transaction's hex (from tx sign)"));
+  auto tx = Transaction::Decode(*bytes);
+  if (!tx) {
+    return cli.Fail(
+        UsageError("RAW is not a transaction: " + tx.error().code + ": " + tx.error().message));
+  }
+  auto submitted = Submit(cli, **tx);
+  if (!submitted) {
+    return cli.Fail(DescribeRpcError(submitted.error(), "tx_submit", cli.rpc_url()));
+  }
+  return SubmitAndFollow(cli, submitted->id, submitted->status, *wait_seconds);
+}
+
+int TxStatus(Cli& cli) {
+  auto wait_seconds = WaitSeconds(cli);
+  if (!wait_seconds) return cli.Fail(wait_seconds.error());
+  const std::string& id = cli.positionals()[0];
+  if (!Hash::FromHex(id)) {
+    return cli.Fail(UsageError("ID must be a transaction id: 64 hex characters"));
+  }
+  auto answer = cli.Has("wait") ? WaitFinal(cli, id, *wait_seconds) : GetTransaction(cli, id);
+  if (!answer) return cli.Fail(answer.error());
+  auto state = ReadState(*answer);
+  if (!state) return cli.Fail(state.error());
+  if (cli.Has("json")) {
+    cli.out() << answer->Serialize() << "\n";
+    return state->status == "failed" || state->status == "unknown" ? kExitFailed : kExitOk;
+  }
+  Line(cli, "id", id);
+  if (const auto* tx = JsonObject(answer->value(), "transaction")) {
+    Line(cli, "type", JsonString(*tx, "type").value_or("?"));
+    Line(cli, "sender", JsonString(*tx, "sender").value_or("?"));
+    if (auto n = JsonUint(*tx, "nonce")) Line(cli, "nonce", std::to_string(*n));
+    if (const auto* op = JsonObject(*tx, "operation")) {
+      for (const auto& m : op->GetObject()) {
+        if (!m.value.IsString() && !m.value.IsUint64()) continue;
+        Line(cli, std::string(m.name.GetString(), m.name.GetStringLength()),
+             m.value.IsString() ? std::string(m.value.GetString(), m.value.GetStringLength())
+                                : std::to_string(m.value.GetUint64()));
+      }
+    }
+    if (auto memo = JsonString(*tx, "memo"); memo && !memo->empty()) Line(cli, "memo", *memo);
+  }
+  int rc = Report(cli, id, *state);
+  if (const auto* r = JsonObject(answer->value(), "receipt")) PrintEvents(cli, *r);
+  return rc;
+}
+
+}  // namespace corridor::wallet::cli
