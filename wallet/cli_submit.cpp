@@ -1,5 +1,6 @@
 // Commands that sign or submit transactions: pay, the admin operations,
 // tx sign (offline), tx send, tx status.
+#include <algorithm>
 #include <chrono>
 #include <iomanip>
 
@@ -271,7 +272,8 @@ int SignAndSubmit(Cli& cli) {
   }
 
   // 3. Sign and submit. A nonce held by another pending transaction of this
-  //    sender moves to the next one (unless --nonce fixed it).
+  //    sender moves to the next one, and a nonce a block used meanwhile to
+  //    the account's new next nonce (unless --nonce fixed it).
   auto key = cli.UnlockKey(from);
   if (!key) return cli.Fail(key.error());
   TxParams params;
@@ -288,6 +290,14 @@ int SignAndSubmit(Cli& cli) {
     }
     if (!nonce && bumps < kMaxNonceBumps && IsRejection(submitted.error(), "nonce_in_use")) {
       ++params.nonce;
+      continue;
+    }
+    if (!nonce && bumps < kMaxNonceBumps && IsRejection(submitted.error(), "nonce_too_low")) {
+      // A block committed the nonce between account_get and tx_submit.
+      auto again = cli.GetAccount(info->address);
+      if (!again) return cli.Fail(again.error());
+      const uint64_t next = again->has_value() ? (*again)->nonce : 0;
+      params.nonce = std::max(params.nonce + 1, next);
       continue;
     }
     return cli.Fail(DescribeRpcError(submitted.error(), "tx_submit", cli.rpc_url()));

@@ -460,9 +460,9 @@ TEST_F(CliTest, UnregisteredReceiverIsCaughtBeforeSigning) {
 }
 
 TEST_F(CliTest, RefusalShowsTheStateMachinesNameWordForWord) {
-  chain_.rejections = {{200, "nonce_too_low"}};
+  chain_.rejections = {{201, "nonce_too_high"}};
   EXPECT_EQ(Run(Pay("1")), kExitFailed);
-  ExpectOneErrorLine("refused by the node: nonce_too_low (200): refused for the test");
+  ExpectOneErrorLine("refused by the node: nonce_too_high (201): refused for the test");
 }
 
 TEST_F(CliTest, NonceHeldByAPendingTransactionMovesToTheNext) {
@@ -470,6 +470,12 @@ TEST_F(CliTest, NonceHeldByAPendingTransactionMovesToTheNext) {
   ASSERT_EQ(Run(Pay("1")), kExitOk) << Err();
   ASSERT_EQ(chain_.submitted.size(), 1u);
   EXPECT_EQ(chain_.submitted[0]->body().nonce, 5u);
+  // A block used the nonce between account_get and tx_submit.
+  chain_.submitted.clear();
+  chain_.rejections = {{200, "nonce_too_low"}};
+  ASSERT_EQ(Run(Pay("1")), kExitOk) << Err();
+  ASSERT_EQ(chain_.submitted.size(), 1u);
+  EXPECT_EQ(chain_.submitted[0]->body().nonce, 4u);
   // With --nonce the user decided: no second guess.
   chain_.rejections = {{-1, "nonce_in_use"}};
   auto args = Pay("1");
