@@ -6,6 +6,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cstdio>
+
 namespace corridor::testing {
 
 Process::Process(Process&& other) noexcept : pid_(other.pid_), status_(other.status_) {
@@ -75,6 +77,75 @@ void Process::Kill() {
   ::kill(pid_, SIGKILL);
   ::waitpid(pid_, &status_, 0);
   pid_ = -1;
+}
+
+namespace {
+
+constexpr size_t kMaxCapture = 1 << 20;
+
+// An unlinked temporary file; -1 on failure.
+int TempFile() {
+  char path[] = "/tmp/corridor-cmd-XXXXXX";
+  int fd = ::mkostemp(path, O_CLOEXEC);
+  if (fd >= 0) ::unlink(path);
+  return fd;
+}
+
+std::string ReadAll(int fd) {
+  std::string s;
+  ::lseek(fd, 0, SEEK_SET);
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n <= 0) break;
+    s.append(buf, static_cast<size_t>(n));
+    if (s.size() >= kMaxCapture) {
+      s.resize(kMaxCapture);
+      break;
+    }
+  }
+  return s;
+}
+
+}  // namespace
+
+CommandResult RunCommand(const std::vector<std::string>& argv, std::chrono::milliseconds timeout) {
+  CommandResult result;
+  int out_fd = TempFile();
+  int err_fd = TempFile();
+  if (out_fd < 0 || err_fd < 0) {
+    if (out_fd >= 0) ::close(out_fd);
+    if (err_fd >= 0) ::close(err_fd);
+    result.err = "cannot create temporary files";
+    return result;
+  }
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int null_fd = ::open("/dev/null", O_RDONLY);
+    if (null_fd >= 0) ::dup2(null_fd, STDIN_FILENO);
+    ::dup2(out_fd, STDOUT_FILENO);
+    ::dup2(err_fd, STDERR_FILENO);
+    ::execv(args[0], args.data());
+    _exit(127);
+  }
+  if (pid > 0) {
+    int status = 0;
+    bool done = WaitUntil([&] { return ::waitpid(pid, &status, WNOHANG) == pid; }, timeout);
+    if (!done) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+    } else if (WIFEXITED(status)) {
+      result.exit_code = WEXITSTATUS(status);
+    }
+  }
+  result.out = ReadAll(out_fd);
+  result.err = ReadAll(err_fd);
+  ::close(out_fd);
+  ::close(err_fd);
+  return result;
 }
 
 }  // namespace corridor::testing

@@ -39,6 +39,19 @@ class Process {
   int status_ = 0;
 };
 
+// A finished command: its exit code (or -1 when it was killed at its
+// deadline) and what it wrote to stdout and stderr, kept apart.
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs `argv[0]` with `argv` to completion, at most `timeout` (then SIGKILL),
+// with stdout and stderr captured separately (through temporary files, so a
+// chatty child never blocks on a full pipe). Each stream keeps at most 1 MiB.
+CommandResult RunCommand(const std::vector<std::string>& argv, std::chrono::milliseconds timeout);
+
 // Polls `pred` every 20 ms until it is true or `timeout` passes.
 template <typename Pred>
 bool WaitUntil(Pred pred, std::chrono::milliseconds timeout) {

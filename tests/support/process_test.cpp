@@ -18,6 +18,21 @@ std::string LogPath() {
       .string();
 }
 
+TEST(ProcessTest, RunCommandKeepsStdoutAndStderrApart) {
+  auto r =
+      RunCommand({"/bin/sh", "-c", "echo out; echo err >&2; exit 4"}, std::chrono::seconds(10));
+  EXPECT_EQ(r.exit_code, 4);
+  EXPECT_EQ(r.out, "out\n");
+  EXPECT_EQ(r.err, "err\n");
+}
+
+TEST(ProcessTest, RunCommandKillsAtItsDeadline) {
+  auto r =
+      RunCommand({"/bin/sh", "-c", "echo started; exec sleep 30"}, std::chrono::milliseconds(200));
+  EXPECT_EQ(r.exit_code, -1);
+  EXPECT_EQ(r.out, "started\n");
+}
+
 TEST(ProcessTest, CapturesOutputAndExitStatus) {
   std::string log = LogPath();
   std::filesystem::remove(log);
