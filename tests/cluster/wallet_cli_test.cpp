@@ -1,0 +1,384 @@
+// The `corridor` wallet CLI against a real network: `corridord testnet` and
+// four `corridord start` processes on 127.0.0.1, the real `corridor` binary
+// run as a subprocess with the testnet's keystore, and JSON-RPC to check what
+// it did on every node. Ports come from the pid, in a range apart from
+// cluster_test's, so both can run at once. Every wait has a deadline.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <sstream>
+
+#include "chain/amount.h"
+#include "contracts/genesis.h"
+#include "rpc/client.h"
+#include "tests/support/process.h"
+
+namespace corridor {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using testing::CommandResult;
+using testing::Process;
+using testing::WaitUntil;
+
+constexpr size_t kNodes = 4;
+
+std::string AddressOf(const std::string& dev_name) {
+  return Address::FromPublicKey(contracts::DevKey(dev_name).public_key()).ToString();
+}
+
+// The value after "label" on a "label   value" line of the CLI's output.
+std::string Field(const std::string& out, const std::string& label) {
+  std::istringstream in(out);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream words(line);
+    std::string first, second;
+    words >> first >> second;
+    if (first == label) return second;
+  }
+  return "";
+}
+
+// The transaction ids (last column) of `corridor history`'s table, and its
+// next cursor ("" when none).
+struct HistoryPage {
+  std::vector<std::string> ids;
+  std::string next_cursor;
+};
+HistoryPage ParseHistory(const std::string& out) {
+  HistoryPage page;
+  std::istringstream in(out);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("HEIGHT", 0) == 0 || line == "no entries" || line.empty()) continue;
+    if (line.rfind("next-cursor ", 0) == 0) {
+      page.next_cursor = line.substr(12);
+      continue;
+    }
+    page.ids.push_back(line.substr(line.find_last_of(' ') + 1));
+  }
+  return page;
+}
+
+class WalletCli : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    started_ = std::chrono::steady_clock::now();
+    dir_ = fs::temp_directory_path() / ("corridor-wallet-cli-" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    // cluster_test uses 21000-28999; this test 13000-20999, below the
+    // ephemeral range, so the two run side by side.
+    p2p_base_ = static_cast<uint16_t>(13000 + (::getpid() % 400) * 20);
+    rpc_base_ = static_cast<uint16_t>(p2p_base_ + 10);
+    Process init;
+    ASSERT_TRUE(
+        init.Start({CORRIDORD, "testnet", "--validators", std::to_string(kNodes), "--dir",
+                    dir_.string(), "--p2p-port", std::to_string(p2p_base_), "--rpc-port",
+                    std::to_string(rpc_base_), "--empty-block-ms", "300", "--timeout-ms", "1000"},
+                   (dir_.string() + "-testnet.log")));
+    ASSERT_EQ(init.Wait(60s), 0);
+    procs_.resize(kNodes);
+    for (size_t i = 0; i < kNodes; ++i) {
+      ASSERT_TRUE(procs_[i].Start({CORRIDORD, "start", "--home", Home(i)}, Home(i) + "/node.log"));
+    }
+    for (size_t i = 0; i < kNodes; ++i) {
+      ASSERT_TRUE(WaitUntil([&] { return Height(i).value_or(0) >= 1; }, 60s))
+          << "validator-" << i + 1 << " did not commit block 1; see " << Home(i) << "/node.log";
+    }
+    // The testnet's dev keystore; its documented passphrase.
+    ::setenv("CORRIDOR_PASSPHRASE", "corridor-dev", 1);
+  }
+
+  static void TearDownTestSuite() {
+    for (auto& p : procs_) p.Signal(SIGTERM);
+    for (auto& p : procs_) {
+      if (p.Wait(15s) == -1) p.Kill();
+    }
+    procs_.clear();
+    ::unsetenv("CORRIDOR_PASSPHRASE");
+    if (!::testing::Test::HasFailure()) fs::remove_all(dir_);
+    std::cout << "wallet CLI cluster suite: "
+              << std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::steady_clock::now() - started_)
+                     .count()
+              << " ms including network start\n";
+  }
+
+  static std::string Home(size_t i) {
+    return (dir_ / ("validator-" + std::to_string(i + 1))).string();
+  }
+  static std::string Url(size_t i) { return "http://127.0.0.1:" + std::to_string(rpc_base_ + i); }
+  static std::string Keystore() { return (dir_ / "wallet").string(); }
+
+  // Runs `corridor --rpc <node> --keystore <testnet wallet> args...`.
+  static CommandResult Corridor(size_t node, std::vector<std::string> args) {
+    std::vector<std::string> argv = {CORRIDOR, "--rpc", Url(node), "--keystore", Keystore()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    CommandResult r = testing::RunCommand(argv, 60s);
+    std::string line;
+    for (const auto& a : args) line += " " + a;
+    last_command_ = "corridor" + line + "\n--- stdout\n" + r.out + "--- stderr\n" + r.err;
+    return r;
+  }
+
+  static std::optional<rpc::Json> Call(size_t i, std::string_view method, const rpc::Json& p) {
+    rpc::ClientOptions o;
+    o.timeout = 3s;
+    auto r = rpc::Client(Url(i), o).Call(method, p);
+    if (!r) return std::nullopt;
+    return std::move(r).value();
+  }
+  static std::optional<uint64_t> Height(size_t i) {
+    auto r = Call(i, "chain_getInfo", rpc::Json());
+    if (!r) return std::nullopt;
+    return r->value()["height"].GetUint64();
+  }
+  // USD available to a dev account, in cents, as node `i` reports it.
+  static uint64_t UsdCents(size_t i, const std::string& dev_name) {
+    rpc::Json p = rpc::Json::Object();
+    p.Set("address", AddressOf(dev_name));
+    auto r = Call(i, "account_get", p);
+    if (!r) return UINT64_MAX;
+    for (const auto& b : r->value()["balances"].GetArray()) {
+      if (std::string(b["asset"].GetString()) == "USD") {
+        return ParseAmount(b["available"].GetString(), 2).value();
+      }
+    }
+    return 0;
+  }
+  // The USD row of `corridor balance`, in cents.
+  static uint64_t CliUsdCents(size_t node, const std::string& who) {
+    CommandResult r = Corridor(node, {"balance", who});
+    EXPECT_EQ(r.exit_code, 0) << last_command_;
+    std::istringstream in(r.out);
+    std::string line;
+    while (std::getline(in, line)) {
+      std::istringstream words(line);
+      std::string asset, available;
+      words >> asset >> available;
+      if (asset == "USD") return ParseAmount(available, 2).value();
+    }
+    return r.exit_code == 0 ? 0 : UINT64_MAX;  // no USD row: none held
+  }
+  static std::string Status(size_t node, const std::string& id, std::string* code_name = nullptr) {
+    rpc::Json p = rpc::Json::Object();
+    p.Set("id", id);
+    auto r = Call(node, "chain_getTransaction", p);
+    if (!r) return "";
+    if (code_name != nullptr && r->value().HasMember("receipt")) {
+      *code_name = r->value()["receipt"]["codeName"].GetString();
+    }
+    return r->value()["status"].GetString();
+  }
+  // Waits until every node has the block that holds `id`, then checks it.
+  static void ExpectOnAllNodes(const std::string& id, const std::string& status,
+                               const std::string& code_name) {
+    for (size_t i = 0; i < kNodes; ++i) {
+      std::string name;
+      EXPECT_TRUE(WaitUntil([&] { return Status(i, id, &name) == status; }, 20s))
+          << "validator-" << i + 1 << " says " << Status(i, id) << " for " << id;
+      EXPECT_EQ(name, code_name) << "validator-" << i + 1;
+    }
+  }
+  // Pays with the CLI; returns the id (empty on failure).
+  static std::string Pay(size_t node, const std::string& from, const std::string& to,
+                         const std::string& amount, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"pay",     "--from", from,       "--to", to,
+                                     "--asset", "USD",    "--amount", amount};
+    args.insert(args.end(), extra.begin(), extra.end());
+    CommandResult r = Corridor(node, args);
+    EXPECT_EQ(r.exit_code, 0) << last_command_;
+    return Field(r.out, "id");
+  }
+
+  static inline std::chrono::steady_clock::time_point started_;
+  static inline fs::path dir_;
+  static inline uint16_t p2p_base_ = 0;
+  static inline uint16_t rpc_base_ = 0;
+  static inline std::vector<Process> procs_;
+  static inline std::string last_command_;
+};
+
+TEST_F(WalletCli, PaymentCommitsOnAllFourNodesAndBalancesMove) {
+  const uint64_t alice0 = UsdCents(0, "alice"), bob0 = UsdCents(0, "bob");
+  ASSERT_EQ(CliUsdCents(1, "bob"), bob0) << last_command_;
+
+  CommandResult r = Corridor(0, {"pay", "--from", "alice", "--to", AddressOf("bob"), "--asset",
+                                 "USD", "--amount", "12.34", "--memo", "INV-CLI-1", "--wait"});
+  ASSERT_EQ(r.exit_code, 0) << last_command_;
+  EXPECT_EQ(r.err, "");
+  const std::string id = Field(r.out, "id");
+  ASSERT_EQ(id.size(), 64u) << last_command_;
+  EXPECT_EQ(Field(r.out, "status"), "committed") << last_command_;
+  EXPECT_NE(r.out.find("code    0 success"), std::string::npos) << last_command_;
+  ExpectOnAllNodes(id, "committed", "success");
+
+  for (size_t i = 0; i < kNodes; ++i) {
+    EXPECT_EQ(UsdCents(i, "alice"), alice0 - 1234) << "validator-" << i + 1;
+    EXPECT_EQ(UsdCents(i, "bob"), bob0 + 1234) << "validator-" << i + 1;
+  }
+  // The CLI shows the same, from another node, by address and by key name.
+  EXPECT_EQ(CliUsdCents(2, AddressOf("bob")), bob0 + 1234);
+  EXPECT_EQ(CliUsdCents(3, "alice"), alice0 - 1234);
+
+  r = Corridor(3, {"tx", "status", id});
+  EXPECT_EQ(r.exit_code, 0) << last_command_;
+  EXPECT_EQ(Field(r.out, "status"), "committed");
+  EXPECT_EQ(Field(r.out, "memo"), "INV-CLI-1");
+}
+
+TEST_F(WalletCli, HistoryFiltersAndPaginates) {
+  // Three payments alice -> bob submitted back to back (no --wait): the
+  // second and third find the next nonce taken by a pending one and move on.
+  std::vector<std::string> ids;
+  for (const char* amount : {"1.00", "2.00", "3.00"}) ids.push_back(Pay(0, "alice", "bob", amount));
+  // Entries the filter must leave out: another counterparty, an amount out
+  // of range, a payment in the other direction below the range.
+  // (All of alice's go to one node, whose mempool knows her pending nonces.)
+  const std::string to_exchange = Pay(0, "alice", "exchange", "2.00");
+  const std::string from_bob = Pay(2, "bob", "alice", "0.50");
+  for (const auto& id : ids) ASSERT_EQ(id.size(), 64u);
+  for (const auto& id : std::vector<std::string>{ids[0], ids[1], ids[2], to_exchange, from_bob}) {
+    CommandResult r = Corridor(3, {"tx", "status", id, "--wait", "--timeout", "30"});
+    ASSERT_EQ(r.exit_code, 0) << last_command_;
+  }
+
+  // Filters: payments with bob, committed, 1.00 to 3.00 USD; two per page.
+  std::vector<std::string> filter = {"history",        "alice", "--type",       "payment",
+                                     "--counterparty", "bob",   "--status",     "committed",
+                                     "--min-amount",   "1",     "--max-amount", "3",
+                                     "--asset",        "USD",   "--limit",      "2"};
+  CommandResult r = Corridor(1, filter);
+  ASSERT_EQ(r.exit_code, 0) << last_command_;
+  HistoryPage first = ParseHistory(r.out);
+  EXPECT_EQ(first.ids, (std::vector<std::string>{ids[2], ids[1]})) << last_command_;
+  ASSERT_FALSE(first.next_cursor.empty()) << last_command_;
+
+  // Follow the cursor to the end: exactly the remaining one, newest first.
+  std::vector<std::string> rest;
+  std::string cursor = first.next_cursor;
+  for (int pages = 0; !cursor.empty() && pages < 50; ++pages) {
+    auto args = filter;
+    args.insert(args.end(), {"--cursor", cursor});
+    r = Corridor(1, args);
+    ASSERT_EQ(r.exit_code, 0) << last_command_;
+    HistoryPage page = ParseHistory(r.out);
+    rest.insert(rest.end(), page.ids.begin(), page.ids.end());
+    cursor = page.next_cursor;
+  }
+  EXPECT_TRUE(cursor.empty()) << "pagination did not end";
+  EXPECT_EQ(rest, std::vector<std::string>{ids[0]});
+
+  // Without the counterparty and amount filters the other two show up.
+  r = Corridor(2, {"history", "alice", "--type", "payment", "--limit", "5"});
+  ASSERT_EQ(r.exit_code, 0) << last_command_;
+  HistoryPage all = ParseHistory(r.out);
+  EXPECT_NE(std::find(all.ids.begin(), all.ids.end(), to_exchange), all.ids.end()) << r.out;
+  EXPECT_NE(std::find(all.ids.begin(), all.ids.end(), from_bob), all.ids.end()) << r.out;
+
+  // A filter the node refuses comes back as a usage error with its words.
+  r = Corridor(2, {"history", "alice", "--type", "pay"});
+  EXPECT_EQ(r.exit_code, 2) << last_command_;
+  EXPECT_NE(r.err.find("unknown operation type 'pay'"), std::string::npos) << r.err;
+}
+
+TEST_F(WalletCli, PaymentAboveTheBalanceReportsTheFailureCodeName) {
+  const uint64_t bob = UsdCents(0, "bob");
+  const std::string too_much = FormatAmount(bob + 100, 2);
+
+  // Checked before signing: nothing is submitted.
+  const uint64_t h = Height(0).value();
+  CommandResult r = Corridor(
+      0, {"pay", "--from", "bob", "--to", "alice", "--asset", "USD", "--amount", too_much});
+  EXPECT_EQ(r.exit_code, 1) << last_command_;
+  EXPECT_EQ(r.err.rfind("corridor: insufficient_balance: 'bob' has ", 0), 0u) << r.err;
+  EXPECT_EQ(r.out, "");
+
+  // Submitted anyway: admission takes it, execution fails it with 306.
+  r = Corridor(0, {"pay", "--from", "bob", "--to", "alice", "--asset", "USD", "--amount", too_much,
+                   "--no-precheck", "--wait"});
+  EXPECT_EQ(r.exit_code, 1) << last_command_;
+  const std::string id = Field(r.out, "id");
+  ASSERT_EQ(id.size(), 64u) << last_command_;
+  EXPECT_EQ(Field(r.out, "status"), "failed") << last_command_;
+  EXPECT_NE(r.out.find("code    306 insufficient_balance"), std::string::npos) << last_command_;
+  EXPECT_EQ(r.err, "corridor: transaction " + id + " failed: insufficient_balance (306)\n");
+  ExpectOnAllNodes(id, "failed", "insufficient_balance");
+  EXPECT_EQ(UsdCents(0, "bob"), bob) << "a failed payment moves nothing";
+  EXPECT_GT(Height(0).value(), h);
+
+  r = Corridor(1, {"tx", "status", id});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("failed: insufficient_balance (306)"), std::string::npos) << r.err;
+}
+
+TEST_F(WalletCli, AdminOperationsRegisterAndFundANewAccount) {
+  CommandResult r = Corridor(0, {"key", "new", "carol"});
+  ASSERT_EQ(r.exit_code, 0) << last_command_;
+  const std::string carol = Field(r.out, "address");
+  ASSERT_EQ(carol.rfind("corr1", 0), 0u) << last_command_;
+
+  // Not registered yet: a payment to it is caught before signing.
+  r = Corridor(0, {"pay", "--from", "alice", "--to", "carol", "--asset", "USD", "--amount", "1"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("unknown_account: " + carol), std::string::npos) << r.err;
+
+  r = Corridor(
+      1, {"account", "register", "--from", "compliance", "--account", "carol", "--kyc-level", "1",
+          "--jurisdiction", "SG", "--display-name", "Carol", "--wait"});
+  ASSERT_EQ(r.exit_code, 0) << last_command_;
+  r = Corridor(2, {"asset", "mint", "--from", "bank", "--to", "carol", "--asset", "USD", "--amount",
+                   "50", "--memo", "ONBOARD", "--wait"});
+  ASSERT_EQ(r.exit_code, 0) << last_command_;
+  EXPECT_EQ(CliUsdCents(3, "carol"), 5000u);
+
+  // A role only the admin may grant: the receipt says so, word for word.
+  r = Corridor(
+      0, {"role", "grant", "--from", "alice", "--account", "carol", "--role", "issuer", "--wait"});
+  EXPECT_EQ(r.exit_code, 1) << last_command_;
+  EXPECT_NE(r.out.find("unauthorized_role"), std::string::npos) << last_command_;
+}
+
+TEST_F(WalletCli, ErrorsAPersonCanActOn) {
+  std::string typo = AddressOf("bob");
+  typo[8] = typo[8] == 'x' ? 'y' : 'x';
+  CommandResult r =
+      Corridor(0, {"pay", "--from", "alice", "--to", typo, "--asset", "USD", "--amount", "1"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "corridor: --to: address checksum does not match (a character is mistyped)\n");
+
+  r = Corridor(0, {"pay", "--from", "alice", "--to", "bob", "--asset", "GBP", "--amount", "1"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "corridor: --asset: unknown asset 'GBP' (the node has: EUR, USD)\n");
+
+  r = Corridor(0, {"pay", "--from", "alice", "--to", "bob", "--asset", "USD", "--amount", "1.001"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "corridor: --amount: amount '1.001' has more than 2 decimal places\n");
+
+  const std::string wrong = (dir_ / "wrong-passphrase").string();
+  std::ofstream(wrong) << "not the passphrase\n";
+  r = Corridor(0, {"pay", "--from", "alice", "--to", "bob", "--asset", "USD", "--amount", "1",
+                   "--passphrase-file", wrong});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("wrong passphrase for key " + AddressOf("alice")), std::string::npos)
+      << r.err;
+
+  // A port nobody listens on (the RPC range's unused tail).
+  const std::string nowhere = "http://127.0.0.1:" + std::to_string(rpc_base_ + 9);
+  r = testing::RunCommand({CORRIDOR, "--rpc", nowhere, "balance", AddressOf("bob")}, 30s);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err.rfind("corridor: cannot reach the node at " + nowhere + " (", 0), 0u) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
+}  // namespace
+}  // namespace corridor
