@@ -106,6 +106,18 @@ MessagePtr Engine::MakeSigned(Message m) const {
   return std::make_shared<const Message>(std::move(m));
 }
 
+MessagePtr Engine::MakeOwn(MsgType type, uint64_t view, const Hash& hash, BlockPtr block,
+                           std::vector<MessagePtr> view_changes) const {
+  Message m;
+  m.type = type;
+  m.height = height_;
+  m.view = view;
+  m.block_hash = hash;
+  m.block = std::move(block);
+  m.view_changes = std::move(view_changes);
+  return MakeSigned(std::move(m));
+}
+
 void Engine::Broadcast(MessagePtr m, Actions& out) {
   own_.push_back(m);
   if (own_.size() > kRecentOwn) own_.erase(own_.begin());
@@ -456,12 +468,7 @@ Status Engine::AcceptProposal(uint64_t view, const BlockPtr& block, bool via_new
     return {};
   }
   r.accepted = true;
-  Message prepare;
-  prepare.type = MsgType::kPrepare;
-  prepare.height = height_;
-  prepare.view = view;
-  prepare.block_hash = block->hash();
-  auto msg = MakeSigned(std::move(prepare));
+  auto msg = MakeOwn(MsgType::kPrepare, view, block->hash());
   r.prepares[key_.public_key()] = Vote{msg->block_hash, msg->sig};
   Broadcast(msg, out);
   if (auto st = CheckPrepared(view, out); !st) return st;
@@ -531,12 +538,7 @@ Status Engine::CheckPrepared(uint64_t view, Actions& out) {
     prepared_block_ = r.proposal;
   }
   r.commit_sent = true;
-  Message commit;
-  commit.type = MsgType::kCommit;
-  commit.height = height_;
-  commit.view = view;
-  commit.block_hash = hash;
-  auto msg = MakeSigned(std::move(commit));
+  auto msg = MakeOwn(MsgType::kCommit, view, hash);
   r.commits[key_.public_key()] = Vote{hash, msg->sig};
   Broadcast(msg, out);
   return CheckCommitted(view, out);
@@ -740,14 +742,7 @@ Status Engine::TryNewView(Actions& out) {
     ++counters_.refused_to_resign;
     return {};
   }
-  Message nv;
-  nv.type = MsgType::kNewView;
-  nv.height = height_;
-  nv.view = view_;
-  nv.block_hash = block->hash();
-  nv.block = block;
-  nv.view_changes = std::move(proof);
-  Broadcast(MakeSigned(std::move(nv)), out);
+  Broadcast(MakeOwn(MsgType::kNewView, view_, block->hash(), block, std::move(proof)), out);
   new_view_sent_ = true;
   in_view_change_ = false;
   pending_proposal_.reset();
@@ -830,13 +825,7 @@ Status Engine::SendProposal(const BlockPtr& block, Actions& out) {
     ++counters_.refused_to_resign;
     return {};
   }
-  Message p;
-  p.type = MsgType::kProposal;
-  p.height = height_;
-  p.view = view_;
-  p.block_hash = block->hash();
-  p.block = block;
-  Broadcast(MakeSigned(std::move(p)), out);
+  Broadcast(MakeOwn(MsgType::kProposal, view_, block->hash(), block), out);
   rounds_[view_].proposal = block;
   return AcceptProposal(view_, block, /*via_new_view=*/false, out);
 }

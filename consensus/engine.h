@@ -202,6 +202,9 @@ class Engine {
   // false when a different hash was signed for that slot (never re-sign).
   Result<bool> PersistSigned(uint64_t view, MsgType type, const Hash& hash);
   MessagePtr MakeSigned(Message m) const;
+  // A message of this node at height_, signed.
+  MessagePtr MakeOwn(MsgType type, uint64_t view, const Hash& hash, BlockPtr block = nullptr,
+                     std::vector<MessagePtr> view_changes = {}) const;
   void Broadcast(MessagePtr m, Actions& out);
 
   bool VerifyPreparedCert(const PreparedCert& cert);
