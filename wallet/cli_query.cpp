@@ -64,6 +64,11 @@ std::string Counterparties(const rapidjson::Value& entry) {
   return s.empty() ? "-" : s;
 }
 
+std::string Memo(const rapidjson::Value& entry) {
+  std::string memo = Str(entry, "memo");
+  return memo.empty() ? "-" : memo;
+}
+
 CliResult<Address> AddressArg(Cli& cli) {
   return cli.ResolveAddress("", cli.positionals()[0]);
 }
@@ -232,7 +237,7 @@ int Statement(Cli& cli) {
     }
     for (const auto& e : entries->GetArray()) {
       t.Row({Num(e, "height"), Time(e, "timestamp"), Str(e, "type"), Str(e, "amount"),
-             Str(e, "balanceAfter"), Counterparties(e), Str(e, "memo", "-"), Str(e, "txId")});
+             Str(e, "balanceAfter"), Counterparties(e), Memo(e), Str(e, "txId")});
     }
     auto next = JsonString(r->value(), "nextCursor");
     last = std::move(r).value();

@@ -151,7 +151,7 @@ int SubmitAndFollow(Cli& cli, const std::string& id, const std::string& status,
 }
 
 // The local checks that spare a transaction that would fail anyway; each
-// uses the state machine's name for the failure (docs/state.md §5).
+// uses the state machine's name for the failure (docs/state.md §4.1).
 CliCheck Precheck(Cli& cli, const OpDraft& draft, const AccountInfo& sender, uint8_t decimals,
                   const std::string& from) {
   const std::string skip = " (not submitted; --no-precheck submits anyway)";

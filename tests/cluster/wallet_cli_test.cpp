@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -189,6 +190,17 @@ class WalletCli : public ::testing::Test {
       EXPECT_EQ(name, code_name) << "validator-" << i + 1;
     }
   }
+  // Waits until every node has the highest block any of them has: a
+  // commit seen through one node (corridor --wait) reaches the others a
+  // moment later, and the next command may ask another node.
+  static void SyncAll() {
+    uint64_t top = 0;
+    for (size_t i = 0; i < kNodes; ++i) top = std::max(top, Height(i).value_or(0));
+    for (size_t i = 0; i < kNodes; ++i) {
+      ASSERT_TRUE(WaitUntil([&] { return Height(i).value_or(0) >= top; }, 20s))
+          << "validator-" << i + 1 << " stays below height " << top;
+    }
+  }
   // Pays with the CLI; returns the id (empty on failure).
   static std::string Pay(size_t node, const std::string& from, const std::string& to,
                          const std::string& amount, std::vector<std::string> extra = {}) {
@@ -251,6 +263,7 @@ TEST_F(WalletCli, HistoryFiltersAndPaginates) {
     CommandResult r = Corridor(3, {"tx", "status", id, "--wait", "--timeout", "30"});
     ASSERT_EQ(r.exit_code, 0) << last_command_;
   }
+  SyncAll();
 
   // Filters: payments with bob, committed, 1.00 to 3.00 USD; two per page.
   std::vector<std::string> filter = {"history",        "alice", "--type",       "payment",
@@ -336,9 +349,11 @@ TEST_F(WalletCli, AdminOperationsRegisterAndFundANewAccount) {
       1, {"account", "register", "--from", "compliance", "--account", "carol", "--kyc-level", "1",
           "--jurisdiction", "SG", "--display-name", "Carol", "--wait"});
   ASSERT_EQ(r.exit_code, 0) << last_command_;
+  SyncAll();
   r = Corridor(2, {"asset", "mint", "--from", "bank", "--to", "carol", "--asset", "USD", "--amount",
                    "50", "--memo", "ONBOARD", "--wait"});
   ASSERT_EQ(r.exit_code, 0) << last_command_;
+  SyncAll();
   EXPECT_EQ(CliUsdCents(3, "carol"), 5000u);
 
   // A role only the admin may grant: the receipt says so, word for word.
