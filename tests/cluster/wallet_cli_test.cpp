@@ -246,6 +246,14 @@ TEST_F(WalletCli, PaymentCommitsOnAllFourNodesAndBalancesMove) {
   EXPECT_EQ(r.exit_code, 0) << last_command_;
   EXPECT_EQ(Field(r.out, "status"), "committed");
   EXPECT_EQ(Field(r.out, "memo"), "INV-CLI-1");
+
+  // The statement over all time holds the payment and reconciles.
+  r = Corridor(
+      1, {"statement", "alice", "--asset", "USD", "--from-time", "0", "--to-time", "2100-01-01"});
+  EXPECT_EQ(r.exit_code, 0) << last_command_;
+  EXPECT_NE(r.out.find(id), std::string::npos) << last_command_;
+  EXPECT_NE(r.out.find("INV-CLI-1"), std::string::npos) << last_command_;
+  EXPECT_EQ(Field(r.out, "reconciled"), "yes") << last_command_;
 }
 
 TEST_F(WalletCli, HistoryFiltersAndPaginates) {
