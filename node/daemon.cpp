@@ -277,6 +277,65 @@ int RunNode(const Config& config) {
       o.stale_after_ms = 3 * (config.empty_block_interval_ms + config.base_timeout_ms) + 10'000;
       return o;
     };
+    // Admin methods: loopback or the bearer token (docs/rpc.md "Admin methods").
+    rpc::MethodOptions admin;
+    admin.admin = true;
+    if (st) {
+      st = rpc_server->Register(
+          "admin_peers",
+          [&peers](const rpc::Params& p, const rpc::CallContext&) -> rpc::MethodResult {
+            if (auto e = p.RejectUnknown({})) return std::move(*e);
+            rpc::Json list = rpc::Json::Array();
+            for (const auto& k : peers.ConnectedPeers()) list.Push(k.ToHex());
+            rpc::Json r = rpc::Json::Object();
+            r.Set("connected", list);
+            return r;
+          },
+          admin);
+    }
+    if (st) {
+      st = rpc_server->Register(
+          "admin_nodeStatus",
+          [observe](const rpc::Params& p, const rpc::CallContext&) -> rpc::MethodResult {
+            if (auto e = p.RejectUnknown({})) return std::move(*e);
+            const ObservedNode o = observe();
+            const HealthVerdict h = CheckHealth(o);
+            rpc::Json r = rpc::Json::Object();
+            r.Set("height", o.status.height);
+            r.Set("view", o.status.view);
+            r.Set("inViewChange", o.status.in_view_change);
+            r.Set("syncing", o.status.syncing);
+            r.Set("halted", o.status.halted);
+            r.Set("haltReason", o.status.halt_reason);
+            r.Set("mempoolTransactions", static_cast<uint64_t>(o.status.mempool_txs));
+            r.Set("mempoolBytes", static_cast<uint64_t>(o.status.mempool_bytes));
+            r.Set("peersConnected", static_cast<uint64_t>(o.peers_connected));
+            r.Set("viewChanges", o.status.consensus.view_changes);
+            r.Set("equivocations", o.status.consensus.equivocations);
+            r.Set("droppedBadSignature", o.status.consensus.dropped_bad_signature);
+            r.Set("health", h.http_status);
+            return r;
+          },
+          admin);
+    }
+    if (st) {
+      st = rpc_server->Register(
+          "admin_setLogLevel",
+          [](const rpc::Params& p, const rpc::CallContext&) -> rpc::MethodResult {
+            if (auto e = p.RejectUnknown({"level"})) return std::move(*e);
+            auto level = p.GetString("level");
+            if (!level) return std::move(level).error();
+            const auto parsed = spdlog::level::from_str(*level);
+            if (parsed == spdlog::level::off && *level != "off") {
+              return rpc::RpcError::InvalidParams(
+                  "level must be one of trace, debug, info, warn, error, critical, off", "level");
+            }
+            spdlog::set_level(parsed);
+            spdlog::warn("log level set to {} over RPC", *level);
+            return rpc::Json::Bool(true);
+          },
+          admin);
+    }
     if (st) {
       st = rpc_server->RegisterHttpGet("/metrics", [observe](const rpc::CallContext&) {
         rpc::HttpResponse r;

@@ -364,5 +364,25 @@ TEST_F(Cluster, GarbageOnTheP2pPortDoesNotDisturbTheNode) {
   EXPECT_EQ(Alive(), kNodes);
 }
 
+TEST_F(Cluster, AdminMethodsFromLoopback) {
+  auto peers = Call(0, "admin_peers", rpc::Json());
+  ASSERT_TRUE(peers.has_value());
+  EXPECT_EQ(peers->value()["connected"].Size(), kNodes - 1);
+  auto status = Call(0, "admin_nodeStatus", rpc::Json());
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(status->value()["health"].GetInt(), 200);
+  rpc::Json bad = rpc::Json::Object();
+  bad.Set("level", "loud");
+  auto refused = Rpc(0).Call("admin_setLogLevel", bad);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, -32602);
+  rpc::Json ok = rpc::Json::Object();
+  ok.Set("level", "info");
+  EXPECT_TRUE(Rpc(0).Call("admin_setLogLevel", ok));
+  auto health = Rpc(0).Get("/health");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200) << health->body;
+}
+
 }  // namespace
 }  // namespace corridor
