@@ -227,7 +227,10 @@ class NodeCore::Impl final : public consensus::Application, public AccountNonces
     }
     const uint64_t parent_ts = tip_->header().timestamp_ms;
     const uint64_t now = sched_.NowMs();
-    const bool has_txs = mempool_.size() > 0;
+    // Only transactions that can go into this block count: ones waiting for
+    // a nonce gap to fill must not cause a stream of empty blocks.
+    auto candidates = mempool_.Select(want_->height, opt_.max_block_txs, opt_.max_block_bytes);
+    const bool has_txs = !candidates.empty();
     const uint64_t due = want_->urgent ? 0
                                        : parent_ts + (has_txs ? opt_.block_interval_ms
                                                               : opt_.empty_block_interval_ms);
@@ -238,7 +241,6 @@ class NodeCore::Impl final : public consensus::Application, public AccountNonces
     const Want want = *want_;
     want_.reset();
     contracts::BlockContext ctx{opt_.chain_id, want.height, std::max(now, parent_ts + 1)};
-    auto candidates = mempool_.Select(want.height, opt_.max_block_txs, opt_.max_block_bytes);
     auto exec = trusting_.Propose(store_.state(), candidates, ctx, opt_.max_block_txs);
     BlockHeader h;
     h.chain_id = opt_.chain_id;

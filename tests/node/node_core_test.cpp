@@ -277,6 +277,17 @@ TEST(NodeCoreCluster, PaymentsCommitWithIdenticalBlocksEverywhere) {
   EXPECT_GE(c.height(0) - h, 3u);
 }
 
+TEST(NodeCoreCluster, TransactionWaitingForANonceGapDoesNotCauseEmptyBlocks) {
+  Cluster c(4);
+  ASSERT_TRUE(c.clock.RunUntil([&] { return c.AllAtLeast(1); }, 20'000));
+  ASSERT_TRUE(c.core(0).SubmitTransaction(c.Payment("alice", "bob", 3, 1)).ok());
+  const uint64_t h = c.height(0);
+  c.clock.RunFor(5'000);
+  // The empty-block interval is 1 s: at most about five blocks, not one per 50 ms.
+  EXPECT_LE(c.height(0) - h, 6u);
+  EXPECT_EQ(c.core(0).GetStatus().mempool_txs, 1u);
+}
+
 TEST(NodeCoreCluster, KilledNodeRestartsFromDiskAndCatchesUp) {
   Cluster c(4);
   ASSERT_TRUE(c.clock.RunUntil([&] { return c.AllAtLeast(3); }, 20'000));
