@@ -227,15 +227,18 @@ class NodeCore::Impl final : public consensus::Application, public AccountNonces
     }
     const uint64_t parent_ts = tip_->header().timestamp_ms;
     const uint64_t now = sched_.NowMs();
+    const uint64_t tx_due = parent_ts + opt_.block_interval_ms;
+    const uint64_t empty_due = parent_ts + opt_.empty_block_interval_ms;
+    const uint64_t first_due = mempool_.size() > 0 ? tx_due : empty_due;
+    if (!want_->urgent && now < first_due) {
+      ScheduleProposalCheck(first_due - now);
+      return {};
+    }
     // Only transactions that can go into this block count: ones waiting for
     // a nonce gap to fill must not cause a stream of empty blocks.
     auto candidates = mempool_.Select(want_->height, opt_.max_block_txs, opt_.max_block_bytes);
-    const bool has_txs = !candidates.empty();
-    const uint64_t due = want_->urgent ? 0
-                                       : parent_ts + (has_txs ? opt_.block_interval_ms
-                                                              : opt_.empty_block_interval_ms);
-    if (now < due) {
-      ScheduleProposalCheck(due - now);
+    if (!want_->urgent && candidates.empty() && now < empty_due) {
+      ScheduleProposalCheck(empty_due - now);
       return {};
     }
     const Want want = *want_;
