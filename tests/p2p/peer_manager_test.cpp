@@ -354,6 +354,15 @@ TEST(PeerManagerTest, MutualDialingKeepsOneConnectionPerPeer) {
   }));
   EXPECT_EQ(n1.pm().ConnectedPeers().size(), 1u);
   EXPECT_EQ(n2.pm().ConnectedPeers().size(), 1u);
+  // While the two connections race, one side may register the connection
+  // the other side then closes, and see it end once (remote_closed) before
+  // the kept one arrives. Once settled, nothing more may be dropped.
+  size_t settled_disconnects = 0;
+  {
+    std::lock_guard<std::mutex> lock(w.mu());
+    settled_disconnects = n1.disconnect_count() + n2.disconnect_count();
+  }
+  EXPECT_LE(settled_disconnects, 1u);
   for (uint32_t i = 0; i < 50; ++i) {
     ASSERT_TRUE(n1.pm().Send(n2.key(), 20, Index(i)).ok());
     ASSERT_TRUE(n2.pm().Send(n1.key(), 21, Index(i)).ok());
@@ -362,7 +371,7 @@ TEST(PeerManagerTest, MutualDialingKeepsOneConnectionPerPeer) {
     return n2.ReceivedFrom(n1.key(), 20).size() == 50 && n1.ReceivedFrom(n2.key(), 21).size() == 50;
   }));
   std::lock_guard<std::mutex> lock(w.mu());
-  EXPECT_EQ(n1.disconnect_count() + n2.disconnect_count(), 0u);
+  EXPECT_EQ(n1.disconnect_count() + n2.disconnect_count(), settled_disconnects);
   auto got = n2.ReceivedFrom(n1.key(), 20);
   for (uint32_t i = 0; i < 50; ++i) EXPECT_EQ(got[i].payload, Index(i));
 }
