@@ -57,6 +57,8 @@ OperationValue ValueOf(const Operation& op) {
           return {o.code, 0};
         } else if constexpr (std::is_same_v<T, FreezeAsset> || std::is_same_v<T, UnfreezeAsset>) {
           return {o.asset, 0};
+        } else if constexpr (std::is_same_v<T, PublishRate>) {
+          return {o.base, 0};
         } else {
           return {};
         }

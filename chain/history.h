@@ -47,8 +47,8 @@ struct TxLocation {
 };
 
 // The asset and amount an operation names: payment, mint and burn have both;
-// create_asset, freeze_asset and unfreeze_asset only the asset. Empty / 0
-// otherwise.
+// create_asset, freeze_asset and unfreeze_asset only the asset; publish_rate
+// its base asset. Empty / 0 otherwise.
 struct OperationValue {
   std::string asset;
   uint64_t amount = 0;

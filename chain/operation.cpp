@@ -202,6 +202,24 @@ bool UnfreezeAsset::Decode(Reader& r, UnfreezeAsset& out) {
   return ReadAssetCodeField(r, out.asset);
 }
 
+void PublishRate::Encode(Writer& w) const {
+  w.String(base);
+  w.String(quote);
+  w.U64(numerator);
+  w.U64(denominator);
+  w.U64(valid_from);
+  w.U64(valid_until);
+}
+bool PublishRate::Decode(Reader& r, PublishRate& out) {
+  ReadAssetCodeField(r, out.base);
+  ReadAssetCodeField(r, out.quote);
+  r.U64(out.numerator);
+  r.U64(out.denominator);
+  r.U64(out.valid_from);
+  r.U64(out.valid_until);
+  return r.ok();
+}
+
 OpType TypeOf(const Operation& op) {
   return std::visit([](const auto& o) { return std::decay_t<decltype(o)>::kType; }, op);
 }

@@ -38,6 +38,7 @@ enum class OpType : uint16_t {
   kUnfreezeAccount = 10,
   kFreezeAsset = 11,
   kUnfreezeAsset = 12,
+  kPublishRate = 13,
 };
 
 // On-chain roles (docs/state.md §3.1). Codes are stable; an account's roles
@@ -222,9 +223,31 @@ struct UnfreezeAsset {
   bool operator==(const UnfreezeAsset&) const = default;
 };
 
+// Oracle only: the exchange rate of the pair (base, quote), in force for
+// block heights valid_from..valid_until inclusive (docs/state.md §3.2).
+// The rate is the exact rational numerator / denominator of QUOTE MINOR
+// UNITS per BASE MINOR UNIT, so the assets' decimals are already in it
+// (1 USD = 0.92 EUR, both 2 decimals: 92/100; 1 USD = 0.92 of a 6-decimal
+// asset: 920000/100 = 9200/1). Never floating point.
+struct PublishRate {
+  static constexpr OpType kType = OpType::kPublishRate;
+  static constexpr std::string_view kName = "publish_rate";
+
+  std::string base;
+  std::string quote;
+  uint64_t numerator = 0;
+  uint64_t denominator = 0;
+  uint64_t valid_from = 0;   // first height at which the rate may be used
+  uint64_t valid_until = 0;  // last height at which the rate may be used
+
+  void Encode(Writer& w) const;
+  static bool Decode(Reader& r, PublishRate& out);
+  bool operator==(const PublishRate&) const = default;
+};
+
 using Operation =
     std::variant<Payment, RegisterAccount, GrantRole, RevokeRole, SetSigners, CreateAsset, Mint,
-                 Burn, FreezeAccount, UnfreezeAccount, FreezeAsset, UnfreezeAsset>;
+                 Burn, FreezeAccount, UnfreezeAccount, FreezeAsset, UnfreezeAsset, PublishRate>;
 
 OpType TypeOf(const Operation& op);
 std::string_view NameOf(const Operation& op);

@@ -28,6 +28,8 @@ std::string_view EventTypeName(uint16_t type) {
       return "asset_frozen";
     case EventType::kAssetUnfrozen:
       return "asset_unfrozen";
+    case EventType::kRatePublished:
+      return "rate_published";
   }
   return "unknown";
 }

@@ -9,6 +9,8 @@
 //   asset_created     account=issuer asset detail=decimals
 //   account_frozen / account_unfrozen  account
 //   asset_frozen / asset_unfrozen      asset
+//   rate_published    account=oracle asset=base amount=numerator detail=denominator
+//                     (the quote asset and window are in the operation)
 #pragma once
 
 #include <cstdint>
@@ -32,6 +34,7 @@ enum class EventType : uint16_t {
   kAccountUnfrozen = 10,
   kAssetFrozen = 11,
   kAssetUnfrozen = 12,
+  kRatePublished = 13,
 };
 
 // Stable snake_case name ("transfer", "account_frozen"); "unknown" for other values.

@@ -84,6 +84,13 @@ struct StatelessCheck {
   RC operator()(const UnfreezeAsset& op) const {
     return IsValidAssetCode(op.asset) ? RC::kSuccess : RC::kBadField;
   }
+  RC operator()(const PublishRate& op) const {
+    if (!IsValidAssetCode(op.base) || !IsValidAssetCode(op.quote) || op.base == op.quote ||
+        op.numerator == 0 || op.denominator == 0 || op.valid_from > op.valid_until) {
+      return RC::kBadField;
+    }
+    return RC::kSuccess;
+  }
 };
 
 // ---- operations (run in a scratch overlay; 3xx leaves nothing behind)
@@ -92,6 +99,8 @@ struct OpContext {
   Ledger& ledger;
   const Address& sender;
   std::vector<Event>& events;
+  const BlockContext& block;
+  const Hash& tx_id;
 };
 
 bool HasAny(const Account& a, std::initializer_list<Role> roles) {
@@ -256,6 +265,27 @@ struct OpRunner {
   }
   RC operator()(const FreezeAsset& op) const { return SetAssetFrozen(op.asset, true); }
   RC operator()(const UnfreezeAsset& op) const { return SetAssetFrozen(op.asset, false); }
+
+  RC operator()(const PublishRate& op) const {
+    if (!sender_acc.HasRole(Role::kOracle)) return RC::kUnauthorizedRole;
+    if (!c.ledger.GetAsset(op.base) || !c.ledger.GetAsset(op.quote)) return RC::kUnknownAsset;
+    // A window that has already ended could never be used.
+    if (op.valid_until < c.block.height) return RC::kStaleRate;
+    FxRate rate;
+    rate.numerator = op.numerator;
+    rate.denominator = op.denominator;
+    rate.valid_from = op.valid_from;
+    rate.valid_until = op.valid_until;
+    rate.oracle = c.sender;
+    rate.published_height = c.block.height;
+    c.ledger.PutFxRate(op.base, op.quote, rate);
+    Event e = MakeEvent(EventType::kRatePublished, c.sender);
+    e.asset = op.base;
+    e.amount = op.numerator;
+    e.detail = op.denominator;
+    c.events.push_back(std::move(e));
+    return RC::kSuccess;
+  }
 };
 
 // Signature weights of `tx` against the sender's signer list (1xx/2xx).
@@ -340,7 +370,8 @@ Receipt Executor::Apply(StateOverlay& view, const Transaction& tx, const BlockCo
   StateOverlay scratch = view.Child();
   Ledger ledger(scratch);
   std::vector<Event> events;
-  OpContext c{ledger, sender, events};
+  const Hash tx_id = tx.id();
+  OpContext c{ledger, sender, events, ctx, tx_id};
   rc = std::visit(OpRunner{c, *acc}, tx.body().op);
   receipt.code = static_cast<uint16_t>(rc);
   if (rc == RC::kSuccess) {

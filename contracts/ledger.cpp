@@ -12,6 +12,8 @@ constexpr uint8_t kMetaKind = 0x00;
 constexpr uint8_t kAccountKind = 0x01;
 constexpr uint8_t kAssetKind = 0x02;
 constexpr uint8_t kBalanceKind = 0x03;
+constexpr uint8_t kFxRateKind = 0x04;
+constexpr uint8_t kFxRateHistoryKind = 0x05;
 
 [[noreturn]] void Corrupt() {
   // A stored record that does not decode means the store is corrupt; the node
@@ -41,6 +43,28 @@ Bytes AssetKey(std::string_view code) {
 Bytes BalanceKey(const Address& a, std::string_view code) {
   return KindKey(kBalanceKind, ByteSpan(a.bytes), AsBytes(code));
 }
+namespace {
+// base '/' quote: '/' is outside the asset-code alphabet, so the split is unambiguous.
+std::string PairName(std::string_view base, std::string_view quote) {
+  std::string s(base);
+  s += '/';
+  s += quote;
+  return s;
+}
+}  // namespace
+
+Bytes FxRateKey(std::string_view base, std::string_view quote) {
+  return KindKey(kFxRateKind, AsBytes(PairName(base, quote)));
+}
+Bytes FxRateHistoryPrefix(std::string_view base, std::string_view quote) {
+  return KindKey(kFxRateHistoryKind, AsBytes(PairName(base, quote) + "@"));
+}
+Bytes FxRateHistoryKey(std::string_view base, std::string_view quote, uint64_t height) {
+  Bytes k = FxRateHistoryPrefix(base, quote);
+  for (int i = 7; i >= 0; --i) k.push_back(static_cast<uint8_t>(height >> (8 * i)));
+  return k;
+}
+
 Bytes ChainInfoKey() {
   return Bytes{kMetaKind, 'c'};
 }
@@ -108,6 +132,49 @@ std::optional<AssetInfo> AssetInfo::Decode(ByteSpan code, ByteSpan data) {
   return a;
 }
 
+Bytes FxRate::Encode() const {
+  Writer w(60);
+  w.U64(numerator);
+  w.U64(denominator);
+  w.U64(valid_from);
+  w.U64(valid_until);
+  w.Fixed(oracle.bytes);
+  w.U64(published_height);
+  return std::move(w).Take();
+}
+
+std::optional<FxRate> FxRate::Decode(ByteSpan data) {
+  Reader r(data);
+  FxRate f;
+  r.U64(f.numerator);
+  r.U64(f.denominator);
+  r.U64(f.valid_from);
+  r.U64(f.valid_until);
+  r.Fixed(f.oracle.bytes);
+  r.U64(f.published_height);
+  if (!r.ExpectEnd()) return std::nullopt;
+  return f;
+}
+
+namespace {
+std::optional<FxRate> ReadFxRateKey(const StateView& view, ByteSpan key) {
+  auto v = view.Get(key);
+  if (!v) return std::nullopt;
+  auto f = FxRate::Decode(*v);
+  if (!f) Corrupt();
+  return f;
+}
+}  // namespace
+
+std::optional<FxRate> ReadFxRate(const StateView& view, std::string_view base,
+                                 std::string_view quote) {
+  return ReadFxRateKey(view, FxRateKey(base, quote));
+}
+std::optional<FxRate> ReadFxRatePublishedAt(const StateView& view, std::string_view base,
+                                            std::string_view quote, uint64_t height) {
+  return ReadFxRateKey(view, FxRateHistoryKey(base, quote, height));
+}
+
 namespace {
 Bytes EncodeBalance(const Balance& b) {
   Writer w(16);
@@ -168,6 +235,15 @@ void Ledger::PutBalance(const Address& a, std::string_view code, const Balance& 
   } else {
     view_.Put(BalanceKey(a, code), EncodeBalance(b));
   }
+}
+
+std::optional<FxRate> Ledger::GetFxRate(std::string_view base, std::string_view quote) const {
+  return ReadFxRate(view_, base, quote);
+}
+void Ledger::PutFxRate(std::string_view base, std::string_view quote, const FxRate& rate) {
+  Bytes v = rate.Encode();
+  view_.Put(FxRateHistoryKey(base, quote, rate.published_height), v);
+  view_.Put(FxRateKey(base, quote), std::move(v));
 }
 
 std::optional<std::string> ReadChainId(const StateView& view) {

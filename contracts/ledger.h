@@ -7,6 +7,8 @@
 //   0x01 | address(20)       Account
 //   0x02 | asset code        AssetInfo
 //   0x03 | address(20) | asset code   Balance (absent when zero)
+//   0x04 | base '/' quote              FxRate, the latest published for the pair
+//   0x05 | base '/' quote '@' BE64 h   FxRate published at height h (history)
 // Values are canonical encodings (chain/encoding.h); decoding a stored value
 // that fails is a corrupt store and aborts.
 //
@@ -70,9 +72,30 @@ struct Balance {
   bool operator==(const Balance&) const = default;
 };
 
+// An exchange rate as published by an oracle (docs/state.md §3.2): exactly
+// numerator / denominator quote minor units per base minor unit, usable at
+// heights valid_from..valid_until inclusive.
+struct FxRate {
+  uint64_t numerator = 0;
+  uint64_t denominator = 0;
+  uint64_t valid_from = 0;
+  uint64_t valid_until = 0;
+  Address oracle;
+  uint64_t published_height = 0;
+
+  bool UsableAt(uint64_t height) const { return valid_from <= height && height <= valid_until; }
+  Bytes Encode() const;
+  static std::optional<FxRate> Decode(ByteSpan data);
+  bool operator==(const FxRate&) const = default;
+};
+
 Bytes AccountKey(const Address& a);
 Bytes AssetKey(std::string_view code);
 Bytes BalanceKey(const Address& a, std::string_view code);
+Bytes FxRateKey(std::string_view base, std::string_view quote);
+Bytes FxRateHistoryKey(std::string_view base, std::string_view quote, uint64_t height);
+// The prefix of every FxRateHistoryKey of the pair (for StateStore::ScanPrefix).
+Bytes FxRateHistoryPrefix(std::string_view base, std::string_view quote);
 Bytes ChainInfoKey();
 Bytes ValidatorSetKey();
 
@@ -86,6 +109,10 @@ class Ledger {
   void PutAsset(const AssetInfo& asset);
   Balance GetBalance(const Address& a, std::string_view code) const;
   void PutBalance(const Address& a, std::string_view code, const Balance& b);  // deletes when zero
+  // The latest rate published for the pair, usable or not.
+  std::optional<FxRate> GetFxRate(std::string_view base, std::string_view quote) const;
+  // Stores `rate` as the pair's latest and under its publication height.
+  void PutFxRate(std::string_view base, std::string_view quote, const FxRate& rate);
   std::optional<std::string> GetChainId() const;
   void PutChainId(std::string_view id);
   std::vector<PublicKey> GetValidators() const;
@@ -99,6 +126,14 @@ class Ledger {
 std::optional<Account> ReadAccount(const StateView& view, const Address& a);
 std::optional<AssetInfo> ReadAsset(const StateView& view, std::string_view code);
 Balance ReadBalance(const StateView& view, const Address& a, std::string_view code);
+// The latest rate published for the pair in `view`. Over
+// ChainStore::StateAt(h) this is the rate in force at height h (usable when
+// rate->UsableAt(h)).
+std::optional<FxRate> ReadFxRate(const StateView& view, std::string_view base,
+                                 std::string_view quote);
+// The rate published for the pair at exactly `height`, if one was.
+std::optional<FxRate> ReadFxRatePublishedAt(const StateView& view, std::string_view base,
+                                            std::string_view quote, uint64_t height);
 std::optional<std::string> ReadChainId(const StateView& view);
 // The validator set in force (genesis order); empty before genesis.
 std::vector<PublicKey> ReadValidators(const StateView& view);

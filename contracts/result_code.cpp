@@ -66,6 +66,8 @@ std::string_view NameOf(ResultCode code) {
       return "no_change";
     case ResultCode::kCannotRevokeOwnAdmin:
       return "cannot_revoke_own_admin";
+    case ResultCode::kStaleRate:
+      return "stale_rate";
   }
   return "unknown";
 }

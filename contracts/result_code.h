@@ -51,6 +51,7 @@ enum class ResultCode : uint16_t {
   kIssuerNotEligible = 311,
   kNoChange = 312,
   kCannotRevokeOwnAdmin = 313,
+  kStaleRate = 314,
 };
 
 enum class ResultClass : uint8_t { kSuccess, kMalformed, kNotValidNow, kFailed };

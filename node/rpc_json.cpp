@@ -116,6 +116,13 @@ Json OperationJson(const Operation& op, AssetBook& assets) {
           j.Set("account", o.account.ToString());
         } else if constexpr (std::is_same_v<T, FreezeAsset> || std::is_same_v<T, UnfreezeAsset>) {
           j.Set("asset", o.asset);
+        } else if constexpr (std::is_same_v<T, PublishRate>) {
+          j.Set("base", o.base);
+          j.Set("quote", o.quote);
+          j.Set("numerator", std::to_string(o.numerator));
+          j.Set("denominator", std::to_string(o.denominator));
+          j.Set("validFrom", o.valid_from);
+          j.Set("validUntil", o.valid_until);
         }
       },
       op);
@@ -194,6 +201,13 @@ Json EventJson(const Event& e, AssetBook& assets) {
     case EventType::kAssetFrozen:
     case EventType::kAssetUnfrozen:
       j.Set("asset", e.asset);
+      return j;
+    case EventType::kRatePublished:
+      // Quote minor units per base minor unit, as an exact fraction.
+      j.Set("oracle", e.account.ToString());
+      j.Set("base", e.asset);
+      j.Set("numerator", std::to_string(e.amount));
+      j.Set("denominator", std::to_string(e.detail));
       return j;
   }
   // A type this build does not know: every field, amounts in minor units.

@@ -5,6 +5,7 @@
 // CORRIDOR_SEED to replay one.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -68,7 +69,7 @@ size_t CheckConservation(const ChainStore& store) {
 }
 
 Operation RandomOp(std::mt19937_64& rng, const std::string& sender,
-                   std::vector<std::string>& extra_assets) {
+                   std::vector<std::string>& extra_assets, uint64_t height) {
   auto user = [&] { return Addr(User(static_cast<int>(rng() % kUsers))); };
   auto asset = [&]() -> std::string {
     if (!extra_assets.empty() && rng() % 10 == 0) return extra_assets[rng() % extra_assets.size()];
@@ -103,6 +104,13 @@ Operation RandomOp(std::mt19937_64& rng, const std::string& sender,
         return UnfreezeAsset{asset()};
     }
   }
+  if (sender == "oracle") {
+    // Rates for random pairs, windows around the current height (some stale,
+    // some same-asset or zero: rejected).
+    std::string base = asset(), quote = asset();
+    uint64_t from = height - std::min<uint64_t>(height, 2) + rng() % 5;
+    return PublishRate{base, quote, rng() % 200, rng() % 200 + 1, from, from + rng() % 6};
+  }
   if (sender == "admin") {
     Role r = static_cast<Role>(rng() % (kMaxRoleCode + 1));
     if (rng() % 2) return GrantRole{user(), r};
@@ -132,7 +140,7 @@ TEST(PropertyTest, DeterministicAndConserving) {
 
   std::vector<std::string> senders;
   for (int i = 0; i < kUsers; ++i) senders.push_back(User(i));
-  for (const char* s : {"bank", "compliance", "admin"}) senders.push_back(s);
+  for (const char* s : {"bank", "compliance", "admin", "oracle"}) senders.push_back(s);
   std::vector<std::string> extra_assets;
   std::map<int, int> codes;
   size_t applied = 0;
@@ -142,7 +150,7 @@ TEST(PropertyTest, DeterministicAndConserving) {
     for (int i = 0; i < kTxPerBlock; ++i) {
       const std::string& s = senders[rng() % senders.size()];
       if (!nonce.count(s)) nonce[s] = a.NextNonce(Addr(s));
-      TxBody body = a.Body(Addr(s), RandomOp(rng, s, extra_assets));
+      TxBody body = a.Body(Addr(s), RandomOp(rng, s, extra_assets, a.height() + 1));
       body.nonce = nonce[s]++;
       if (rng() % 50 == 0) body.nonce += 5;  // a gap: not includable, dropped
       PrivateKey k = DevKey(s);
