@@ -59,6 +59,8 @@ OperationValue ValueOf(const Operation& op) {
           return {o.asset, 0};
         } else if constexpr (std::is_same_v<T, PublishRate>) {
           return {o.base, 0};
+        } else if constexpr (std::is_same_v<T, FxPayment>) {
+          return {o.dest_asset, o.dest_amount};
         } else {
           return {};
         }
@@ -78,6 +80,8 @@ std::vector<Address> PartiesOf(const Operation& op) {
           return {o.account};
         } else if constexpr (std::is_same_v<T, CreateAsset>) {
           return {o.issuer};
+        } else if constexpr (std::is_same_v<T, FxPayment>) {
+          return {o.to, o.liquidity_provider};
         } else {
           return {};
         }

@@ -48,7 +48,8 @@ struct TxLocation {
 
 // The asset and amount an operation names: payment, mint and burn have both;
 // create_asset, freeze_asset and unfreeze_asset only the asset; publish_rate
-// its base asset. Empty / 0 otherwise.
+// its base asset; fx_payment the destination asset and amount (what the
+// receiver gets). Empty / 0 otherwise.
 struct OperationValue {
   std::string asset;
   uint64_t amount = 0;
@@ -57,7 +58,8 @@ struct OperationValue {
 OperationValue ValueOf(const Operation& op);
 
 // The accounts an operation names besides its sender (payment and mint `to`,
-// the target of register/grant/revoke/freeze/unfreeze, create_asset's issuer).
+// the target of register/grant/revoke/freeze/unfreeze, create_asset's issuer,
+// fx_payment's receiver and liquidity provider).
 std::vector<Address> PartiesOf(const Operation& op);
 
 struct AccountHistoryRecord {

@@ -38,8 +38,9 @@ bool IsValidRole(uint8_t code) {
 }
 
 namespace {
-constexpr std::string_view kRoleNames[] = {"admin",  "issuer",    "compliance", "operator",
-                                           "oracle", "validator", "arbiter"};
+constexpr std::string_view kRoleNames[] = {
+    "admin",  "issuer",    "compliance", "operator",
+    "oracle", "validator", "arbiter",    "liquidity_provider"};
 
 bool ReadRole(Reader& r, Role& out) {
   uint8_t code = 0;
@@ -217,6 +218,34 @@ bool PublishRate::Decode(Reader& r, PublishRate& out) {
   r.U64(out.denominator);
   r.U64(out.valid_from);
   r.U64(out.valid_until);
+  return r.ok();
+}
+
+void FxPayment::Encode(Writer& w) const {
+  w.Fixed(to.bytes);
+  w.String(source_asset);
+  w.String(dest_asset);
+  w.U64(dest_amount);
+  w.U64(max_source_amount);
+  w.Fixed(liquidity_provider.bytes);
+}
+bool FxPayment::Decode(Reader& r, FxPayment& out) {
+  r.Fixed(out.to.bytes);
+  ReadAssetCodeField(r, out.source_asset);
+  ReadAssetCodeField(r, out.dest_asset);
+  r.U64(out.dest_amount);
+  r.U64(out.max_source_amount);
+  r.Fixed(out.liquidity_provider.bytes);
+  return r.ok();
+}
+
+void SetLiquidityFee::Encode(Writer& w) const {
+  w.U16(fee_bps);
+}
+bool SetLiquidityFee::Decode(Reader& r, SetLiquidityFee& out) {
+  if (r.U16(out.fee_bps) && out.fee_bps > kMaxFeeBps) {
+    return r.Fail("bad_fee", "fee must be 0-" + std::to_string(kMaxFeeBps) + " basis points");
+  }
   return r.ok();
 }
 

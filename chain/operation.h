@@ -39,6 +39,8 @@ enum class OpType : uint16_t {
   kFreezeAsset = 11,
   kUnfreezeAsset = 12,
   kPublishRate = 13,
+  kFxPayment = 14,
+  kSetLiquidityFee = 15,
 };
 
 // On-chain roles (docs/state.md §3.1). Codes are stable; an account's roles
@@ -51,8 +53,9 @@ enum class Role : uint8_t {
   kOracle = 4,
   kValidator = 5,
   kArbiter = 6,
+  kLiquidityProvider = 7,
 };
-inline constexpr uint8_t kMaxRoleCode = 6;
+inline constexpr uint8_t kMaxRoleCode = 7;
 bool IsValidRole(uint8_t code);
 std::string_view RoleName(Role role);  // "admin", ...; "unknown" otherwise
 // Parses a role name ("issuer") into its code; false when unknown.
@@ -245,9 +248,46 @@ struct PublishRate {
   bool operator==(const PublishRate&) const = default;
 };
 
-using Operation =
-    std::variant<Payment, RegisterAccount, GrantRole, RevokeRole, SetSigners, CreateAsset, Mint,
-                 Burn, FreezeAccount, UnfreezeAccount, FreezeAsset, UnfreezeAsset, PublishRate>;
+// Cross-border payment (docs/state.md §3.3): `to` receives exactly
+// `dest_amount` of `dest_asset`; the sender pays `source_asset` at the
+// pair's published rate (source_asset/dest_asset) plus the liquidity
+// provider's fee, at most `max_source_amount` in all, else nothing moves
+// (slippage_exceeded). The liquidity provider is debited the destination
+// asset and credited the source asset.
+struct FxPayment {
+  static constexpr OpType kType = OpType::kFxPayment;
+  static constexpr std::string_view kName = "fx_payment";
+
+  Address to;
+  std::string source_asset;
+  std::string dest_asset;
+  uint64_t dest_amount = 0;
+  uint64_t max_source_amount = 0;
+  Address liquidity_provider;
+
+  void Encode(Writer& w) const;
+  static bool Decode(Reader& r, FxPayment& out);
+  bool operator==(const FxPayment&) const = default;
+};
+
+inline constexpr uint16_t kMaxFeeBps = 10'000;
+
+// A liquidity provider sets the fee, in basis points of the source amount,
+// that it charges on every fx_payment it serves (0 until set).
+struct SetLiquidityFee {
+  static constexpr OpType kType = OpType::kSetLiquidityFee;
+  static constexpr std::string_view kName = "set_liquidity_fee";
+
+  uint16_t fee_bps = 0;  // 0..kMaxFeeBps
+
+  void Encode(Writer& w) const;
+  static bool Decode(Reader& r, SetLiquidityFee& out);
+  bool operator==(const SetLiquidityFee&) const = default;
+};
+
+using Operation = std::variant<Payment, RegisterAccount, GrantRole, RevokeRole, SetSigners,
+                               CreateAsset, Mint, Burn, FreezeAccount, UnfreezeAccount, FreezeAsset,
+                               UnfreezeAsset, PublishRate, FxPayment, SetLiquidityFee>;
 
 OpType TypeOf(const Operation& op);
 std::string_view NameOf(const Operation& op);

@@ -30,6 +30,10 @@ std::string_view EventTypeName(uint16_t type) {
       return "asset_unfrozen";
     case EventType::kRatePublished:
       return "rate_published";
+    case EventType::kFxConverted:
+      return "fx_converted";
+    case EventType::kLiquidityFeeSet:
+      return "liquidity_fee_set";
   }
   return "unknown";
 }

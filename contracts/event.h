@@ -11,6 +11,11 @@
 //   asset_frozen / asset_unfrozen      asset
 //   rate_published    account=oracle asset=base amount=numerator detail=denominator
 //                     (the quote asset and window are in the operation)
+//   fx_converted      account=sender counterparty=receiver asset=source asset
+//                     amount=source principal (before the fee) detail=fee (source
+//                     asset); the balances move by the two transfer events
+//                     emitted with it (sender->provider, provider->receiver)
+//   liquidity_fee_set account=provider detail=fee in basis points
 #pragma once
 
 #include <cstdint>
@@ -35,6 +40,8 @@ enum class EventType : uint16_t {
   kAssetFrozen = 11,
   kAssetUnfrozen = 12,
   kRatePublished = 13,
+  kFxConverted = 14,
+  kLiquidityFeeSet = 15,
 };
 
 // Stable snake_case name ("transfer", "account_frozen"); "unknown" for other values.

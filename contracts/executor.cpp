@@ -23,6 +23,13 @@ bool CheckedAdd(uint64_t a, uint64_t b, uint64_t& out) {
   return !__builtin_add_overflow(a, b, &out);
 }
 
+__extension__ typedef unsigned __int128 U128;
+
+// ceil(a / b). REQUIRES: b > 0.
+U128 CeilDiv(U128 a, U128 b) {
+  return a / b + (a % b != 0 ? 1 : 0);
+}
+
 // ---- stateless checks (1xx)
 
 RC CheckSigners(const SetSigners& op) {
@@ -83,6 +90,19 @@ struct StatelessCheck {
   }
   RC operator()(const UnfreezeAsset& op) const {
     return IsValidAssetCode(op.asset) ? RC::kSuccess : RC::kBadField;
+  }
+  RC operator()(const FxPayment& op) const {
+    if (!IsValidAssetCode(op.source_asset) || !IsValidAssetCode(op.dest_asset) ||
+        op.source_asset == op.dest_asset || op.to.IsZero() || op.liquidity_provider.IsZero() ||
+        op.liquidity_provider == sender || op.liquidity_provider == op.to) {
+      return RC::kBadField;
+    }
+    if (op.dest_amount == 0 || op.max_source_amount == 0) return RC::kZeroAmount;
+    if (op.to == sender) return RC::kSelfPayment;
+    return RC::kSuccess;
+  }
+  RC operator()(const SetLiquidityFee& op) const {
+    return op.fee_bps <= kMaxFeeBps ? RC::kSuccess : RC::kBadField;
   }
   RC operator()(const PublishRate& op) const {
     if (!IsValidAssetCode(op.base) || !IsValidAssetCode(op.quote) || op.base == op.quote ||
@@ -283,6 +303,82 @@ struct OpRunner {
     e.asset = op.base;
     e.amount = op.numerator;
     e.detail = op.denominator;
+    c.events.push_back(std::move(e));
+    return RC::kSuccess;
+  }
+
+  // Rounding (docs/state.md §3.3): the receiver gets exactly dest_amount; the
+  // sender pays principal = ceil(dest_amount * denominator / numerator) and
+  // fee = ceil(principal * fee_bps / 10000), both rounded up, so every
+  // fraction of a minor unit goes to the liquidity provider. All products in
+  // 128 bits; every amount that moves is an integer moved by a transfer, so
+  // no value is created or destroyed.
+  RC operator()(const FxPayment& op) const {
+    auto src = c.ledger.GetAsset(op.source_asset);
+    auto dst = c.ledger.GetAsset(op.dest_asset);
+    if (!src || !dst) return RC::kUnknownAsset;
+    if (src->frozen || dst->frozen) return RC::kAssetFrozen;
+    auto to = c.ledger.GetAccount(op.to);
+    if (!to) return RC::kUnknownAccount;
+    if (to->frozen) return RC::kReceiverFrozen;
+    auto lp = c.ledger.GetAccount(op.liquidity_provider);
+    if (!lp || !lp->HasRole(Role::kLiquidityProvider)) return RC::kNotLiquidityProvider;
+    if (lp->frozen) return RC::kLiquidityProviderFrozen;
+    auto rate = c.ledger.GetFxRate(op.source_asset, op.dest_asset);
+    if (!rate) return RC::kNoRate;
+    if (!rate->UsableAt(c.block.height)) return RC::kStaleRate;
+
+    const U128 principal =
+        CeilDiv(static_cast<U128>(op.dest_amount) * rate->denominator, rate->numerator);
+    if (principal > op.max_source_amount) return RC::kSlippageExceeded;
+    const uint16_t fee_bps = c.ledger.GetLiquidityFee(op.liquidity_provider);
+    const U128 fee = CeilDiv(principal * fee_bps, kMaxFeeBps);
+    const U128 total = principal + fee;  // <= 2^64 * 2: no overflow
+    if (total > op.max_source_amount) return RC::kSlippageExceeded;
+    const auto pay = static_cast<uint64_t>(total);
+
+    Balance sender_src = c.ledger.GetBalance(c.sender, op.source_asset);
+    if (sender_src.available < pay) return RC::kInsufficientBalance;
+    Balance lp_dst = c.ledger.GetBalance(op.liquidity_provider, op.dest_asset);
+    if (lp_dst.available < op.dest_amount) return RC::kInsufficientLiquidity;
+    Balance lp_src = c.ledger.GetBalance(op.liquidity_provider, op.source_asset);
+    Balance to_dst = c.ledger.GetBalance(op.to, op.dest_asset);
+    if (!CheckedAdd(lp_src.available, pay, lp_src.available) ||
+        !CheckedAdd(to_dst.available, op.dest_amount, to_dst.available)) {
+      return RC::kOverflow;
+    }
+    sender_src.available -= pay;
+    lp_dst.available -= op.dest_amount;
+    c.ledger.PutBalance(c.sender, op.source_asset, sender_src);
+    c.ledger.PutBalance(op.liquidity_provider, op.source_asset, lp_src);
+    c.ledger.PutBalance(op.liquidity_provider, op.dest_asset, lp_dst);
+    c.ledger.PutBalance(op.to, op.dest_asset, to_dst);
+
+    Event conv = MakeEvent(EventType::kFxConverted, c.sender);
+    conv.counterparty = op.to;
+    conv.asset = op.source_asset;
+    conv.amount = static_cast<uint64_t>(principal);
+    conv.detail = static_cast<uint64_t>(fee);
+    c.events.push_back(std::move(conv));
+    Event in = MakeEvent(EventType::kTransfer, c.sender);
+    in.counterparty = op.liquidity_provider;
+    in.asset = op.source_asset;
+    in.amount = pay;
+    c.events.push_back(std::move(in));
+    Event out = MakeEvent(EventType::kTransfer, op.liquidity_provider);
+    out.counterparty = op.to;
+    out.asset = op.dest_asset;
+    out.amount = op.dest_amount;
+    c.events.push_back(std::move(out));
+    return RC::kSuccess;
+  }
+
+  RC operator()(const SetLiquidityFee& op) const {
+    if (!sender_acc.HasRole(Role::kLiquidityProvider)) return RC::kUnauthorizedRole;
+    if (c.ledger.GetLiquidityFee(c.sender) == op.fee_bps) return RC::kNoChange;
+    c.ledger.PutLiquidityFee(c.sender, op.fee_bps);
+    Event e = MakeEvent(EventType::kLiquidityFeeSet, c.sender);
+    e.detail = op.fee_bps;
     c.events.push_back(std::move(e));
     return RC::kSuccess;
   }

@@ -14,6 +14,7 @@ constexpr uint8_t kAssetKind = 0x02;
 constexpr uint8_t kBalanceKind = 0x03;
 constexpr uint8_t kFxRateKind = 0x04;
 constexpr uint8_t kFxRateHistoryKind = 0x05;
+constexpr uint8_t kLiquidityFeeKind = 0x06;
 
 [[noreturn]] void Corrupt() {
   // A stored record that does not decode means the store is corrupt; the node
@@ -63,6 +64,10 @@ Bytes FxRateHistoryKey(std::string_view base, std::string_view quote, uint64_t h
   Bytes k = FxRateHistoryPrefix(base, quote);
   for (int i = 7; i >= 0; --i) k.push_back(static_cast<uint8_t>(height >> (8 * i)));
   return k;
+}
+
+Bytes LiquidityFeeKey(const Address& provider) {
+  return KindKey(kLiquidityFeeKind, ByteSpan(provider.bytes));
 }
 
 Bytes ChainInfoKey() {
@@ -244,6 +249,28 @@ void Ledger::PutFxRate(std::string_view base, std::string_view quote, const FxRa
   Bytes v = rate.Encode();
   view_.Put(FxRateHistoryKey(base, quote, rate.published_height), v);
   view_.Put(FxRateKey(base, quote), std::move(v));
+}
+
+uint16_t ReadLiquidityFee(const StateView& view, const Address& provider) {
+  auto v = view.Get(LiquidityFeeKey(provider));
+  if (!v) return 0;
+  Reader r(*v);
+  uint16_t fee = 0;
+  r.U16(fee);
+  if (!r.ExpectEnd() || fee == 0 || fee > kMaxFeeBps) Corrupt();
+  return fee;
+}
+uint16_t Ledger::GetLiquidityFee(const Address& provider) const {
+  return ReadLiquidityFee(view_, provider);
+}
+void Ledger::PutLiquidityFee(const Address& provider, uint16_t fee_bps) {
+  if (fee_bps == 0) {
+    view_.Delete(LiquidityFeeKey(provider));
+    return;
+  }
+  Writer w(2);
+  w.U16(fee_bps);
+  view_.Put(LiquidityFeeKey(provider), w.data());
 }
 
 std::optional<std::string> ReadChainId(const StateView& view) {

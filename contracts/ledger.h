@@ -9,6 +9,7 @@
 //   0x03 | address(20) | asset code   Balance (absent when zero)
 //   0x04 | base '/' quote              FxRate, the latest published for the pair
 //   0x05 | base '/' quote '@' BE64 h   FxRate published at height h (history)
+//   0x06 | address(20)                 u16 liquidity fee in basis points (absent: 0)
 // Values are canonical encodings (chain/encoding.h); decoding a stored value
 // that fails is a corrupt store and aborts.
 //
@@ -96,6 +97,7 @@ Bytes FxRateKey(std::string_view base, std::string_view quote);
 Bytes FxRateHistoryKey(std::string_view base, std::string_view quote, uint64_t height);
 // The prefix of every FxRateHistoryKey of the pair (for StateStore::ScanPrefix).
 Bytes FxRateHistoryPrefix(std::string_view base, std::string_view quote);
+Bytes LiquidityFeeKey(const Address& provider);
 Bytes ChainInfoKey();
 Bytes ValidatorSetKey();
 
@@ -113,6 +115,8 @@ class Ledger {
   std::optional<FxRate> GetFxRate(std::string_view base, std::string_view quote) const;
   // Stores `rate` as the pair's latest and under its publication height.
   void PutFxRate(std::string_view base, std::string_view quote, const FxRate& rate);
+  uint16_t GetLiquidityFee(const Address& provider) const;
+  void PutLiquidityFee(const Address& provider, uint16_t fee_bps);  // deletes when 0
   std::optional<std::string> GetChainId() const;
   void PutChainId(std::string_view id);
   std::vector<PublicKey> GetValidators() const;
@@ -134,6 +138,8 @@ std::optional<FxRate> ReadFxRate(const StateView& view, std::string_view base,
 // The rate published for the pair at exactly `height`, if one was.
 std::optional<FxRate> ReadFxRatePublishedAt(const StateView& view, std::string_view base,
                                             std::string_view quote, uint64_t height);
+// A liquidity provider's fee in basis points (0 when never set).
+uint16_t ReadLiquidityFee(const StateView& view, const Address& provider);
 std::optional<std::string> ReadChainId(const StateView& view);
 // The validator set in force (genesis order); empty before genesis.
 std::vector<PublicKey> ReadValidators(const StateView& view);

@@ -68,6 +68,16 @@ std::string_view NameOf(ResultCode code) {
       return "cannot_revoke_own_admin";
     case ResultCode::kStaleRate:
       return "stale_rate";
+    case ResultCode::kNoRate:
+      return "no_rate";
+    case ResultCode::kSlippageExceeded:
+      return "slippage_exceeded";
+    case ResultCode::kInsufficientLiquidity:
+      return "insufficient_liquidity";
+    case ResultCode::kNotLiquidityProvider:
+      return "not_liquidity_provider";
+    case ResultCode::kLiquidityProviderFrozen:
+      return "liquidity_provider_frozen";
   }
   return "unknown";
 }

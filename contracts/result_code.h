@@ -52,6 +52,11 @@ enum class ResultCode : uint16_t {
   kNoChange = 312,
   kCannotRevokeOwnAdmin = 313,
   kStaleRate = 314,
+  kNoRate = 315,
+  kSlippageExceeded = 316,
+  kInsufficientLiquidity = 317,
+  kNotLiquidityProvider = 318,
+  kLiquidityProviderFrozen = 319,
 };
 
 enum class ResultClass : uint8_t { kSuccess, kMalformed, kNotValidNow, kFailed };

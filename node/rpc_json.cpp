@@ -123,6 +123,15 @@ Json OperationJson(const Operation& op, AssetBook& assets) {
           j.Set("denominator", std::to_string(o.denominator));
           j.Set("validFrom", o.valid_from);
           j.Set("validUntil", o.valid_until);
+        } else if constexpr (std::is_same_v<T, FxPayment>) {
+          j.Set("to", o.to.ToString());
+          j.Set("sourceAsset", o.source_asset);
+          j.Set("destAsset", o.dest_asset);
+          j.Set("destAmount", assets.Format(o.dest_asset, o.dest_amount));
+          j.Set("maxSourceAmount", assets.Format(o.source_asset, o.max_source_amount));
+          j.Set("liquidityProvider", o.liquidity_provider.ToString());
+        } else if constexpr (std::is_same_v<T, SetLiquidityFee>) {
+          j.Set("feeBps", o.fee_bps);
         }
       },
       op);
@@ -208,6 +217,17 @@ Json EventJson(const Event& e, AssetBook& assets) {
       j.Set("base", e.asset);
       j.Set("numerator", std::to_string(e.amount));
       j.Set("denominator", std::to_string(e.detail));
+      return j;
+    case EventType::kFxConverted:
+      j.Set("from", e.account.ToString());
+      j.Set("to", e.counterparty.ToString());
+      j.Set("sourceAsset", e.asset);
+      j.Set("sourceAmount", assets.Format(e.asset, e.amount));
+      j.Set("fee", assets.Format(e.asset, e.detail));
+      return j;
+    case EventType::kLiquidityFeeSet:
+      j.Set("provider", e.account.ToString());
+      j.Set("feeBps", e.detail);
       return j;
   }
   // A type this build does not know: every field, amounts in minor units.
