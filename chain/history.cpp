@@ -61,6 +61,9 @@ OperationValue ValueOf(const Operation& op) {
           return {o.base, 0};
         } else if constexpr (std::is_same_v<T, FxPayment>) {
           return {o.dest_asset, o.dest_amount};
+        } else if constexpr (std::is_same_v<T, ExchangeDeposit> ||
+                             std::is_same_v<T, ExchangeWithdrawal>) {
+          return {o.asset, o.amount};
         } else {
           return {};
         }
@@ -82,6 +85,10 @@ std::vector<Address> PartiesOf(const Operation& op) {
           return {o.issuer};
         } else if constexpr (std::is_same_v<T, FxPayment>) {
           return {o.to, o.liquidity_provider};
+        } else if constexpr (std::is_same_v<T, ExchangeDeposit>) {
+          return {o.custody};
+        } else if constexpr (std::is_same_v<T, ExchangeWithdrawal>) {
+          return {o.to};
         } else {
           return {};
         }
@@ -142,17 +149,34 @@ std::vector<std::pair<Address, AccountHistoryRecord>> BuildAccountHistory(const 
                                                                           const Transaction& tx,
                                                                           const Receipt& receipt) {
   const TxBody& body = tx.body();
-  std::set<Address> touched{body.sender};
-  std::set<Address> involved{body.sender};
-  for (const Address& a : PartiesOf(body.op)) involved.insert(a);
+  // Each touched account's counterparties are the accounts it shares an
+  // event with, plus the sender (for the others) or the operation's named
+  // parties (for the sender). Not "everyone in the transaction": a
+  // settlement batch touches thousands of accounts that did not trade with
+  // each other.
+  struct Touch {
+    std::set<Address> others;
+    std::vector<const Event*> events;  // in receipt order
+  };
+  std::map<Address, Touch> touched;
+  touched[body.sender];
   for (const Event& e : receipt.events) {
-    for (const Address* a : {&e.account, &e.counterparty}) {
-      if (a->IsZero()) continue;
-      touched.insert(*a);
-      involved.insert(*a);
+    if (!e.account.IsZero()) touched[e.account].events.push_back(&e);
+    if (!e.counterparty.IsZero() && e.counterparty != e.account) {
+      touched[e.counterparty].events.push_back(&e);
+    }
+    if (!e.account.IsZero() && !e.counterparty.IsZero()) {
+      touched[e.account].others.insert(e.counterparty);
+      touched[e.counterparty].others.insert(e.account);
     }
   }
-  involved.erase(Address{});
+  for (const Address& a : PartiesOf(body.op)) {
+    if (!a.IsZero()) touched[body.sender].others.insert(a);
+  }
+  for (auto& [account, t] : touched) {
+    if (account != body.sender) t.others.insert(body.sender);
+    t.others.erase(account);
+  }
 
   AccountHistoryRecord common;
   common.location = {header.height, position};
@@ -165,15 +189,12 @@ std::vector<std::pair<Address, AccountHistoryRecord>> BuildAccountHistory(const 
 
   std::vector<std::pair<Address, AccountHistoryRecord>> out;
   out.reserve(touched.size());
-  for (const Address& account : touched) {
+  for (const auto& [account, t] : touched) {
     AccountHistoryRecord rec = common;
     rec.is_sender = account == body.sender;
-    for (const Address& a : involved) {
-      if (a != account) rec.counterparties.push_back(a);
-    }
-    for (const Event& e : receipt.events) {
-      if (e.account == account || e.counterparty == account) rec.events.push_back(e);
-    }
+    rec.counterparties.assign(t.others.begin(), t.others.end());
+    rec.events.reserve(t.events.size());
+    for (const Event* e : t.events) rec.events.push_back(*e);
     out.emplace_back(account, std::move(rec));
   }
   return out;

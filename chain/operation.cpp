@@ -40,7 +40,7 @@ bool IsValidRole(uint8_t code) {
 namespace {
 constexpr std::string_view kRoleNames[] = {
     "admin",  "issuer",    "compliance", "operator",
-    "oracle", "validator", "arbiter",    "liquidity_provider"};
+    "oracle", "validator", "arbiter",    "liquidity_provider", "custody"};
 
 bool ReadRole(Reader& r, Role& out) {
   uint8_t code = 0;
@@ -246,6 +246,92 @@ bool SetLiquidityFee::Decode(Reader& r, SetLiquidityFee& out) {
   if (r.U16(out.fee_bps) && out.fee_bps > kMaxFeeBps) {
     return r.Fail("bad_fee", "fee must be 0-" + std::to_string(kMaxFeeBps) + " basis points");
   }
+  return r.ok();
+}
+
+bool IsValidExternalId(std::string_view id) {
+  if (id.empty() || id.size() > kMaxExternalIdBytes) return false;
+  for (char c : id) {
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}
+
+namespace {
+bool ReadExternalId(Reader& r, std::string& out, const char* what) {
+  if (!r.String(out, kMaxExternalIdBytes)) return false;
+  if (!IsValidExternalId(out)) {
+    return r.Fail("bad_external_id", std::string(what) + " must be 1-" +
+                                         std::to_string(kMaxExternalIdBytes) +
+                                         " bytes of printable ASCII");
+  }
+  return true;
+}
+}  // namespace
+
+void Trade::Encode(Writer& w) const {
+  w.String(trade_id);
+  w.Fixed(buyer.bytes);
+  w.Fixed(seller.bytes);
+  w.String(base_asset);
+  w.U64(base_amount);
+  w.String(quote_asset);
+  w.U64(quote_amount);
+}
+bool Trade::Decode(Reader& r, Trade& out) {
+  ReadExternalId(r, out.trade_id, "trade id");
+  r.Fixed(out.buyer.bytes);
+  r.Fixed(out.seller.bytes);
+  ReadAssetCodeField(r, out.base_asset);
+  r.U64(out.base_amount);
+  ReadAssetCodeField(r, out.quote_asset);
+  r.U64(out.quote_amount);
+  return r.ok();
+}
+
+void SettleBatch::Encode(Writer& w) const {
+  w.String(batch_id);
+  w.Varint(trades.size());
+  for (const Trade& t : trades) t.Encode(w);
+}
+bool SettleBatch::Decode(Reader& r, SettleBatch& out) {
+  ReadExternalId(r, out.batch_id, "batch id");
+  // Smallest trade: 1-byte id + 2 addresses + two 1-byte codes + amounts.
+  constexpr size_t kMinTradeBytes = 2 + 2 * Address::kSize + 2 * 2 + 2 * 8;
+  uint64_t n = 0;
+  if (!r.Count(n, kMaxBatchTrades, kMinTradeBytes)) return false;
+  out.trades.resize(n);
+  for (Trade& t : out.trades) {
+    if (!Trade::Decode(r, t)) return false;
+  }
+  return r.ok();
+}
+
+void ExchangeDeposit::Encode(Writer& w) const {
+  w.Fixed(custody.bytes);
+  w.String(asset);
+  w.U64(amount);
+  w.String(reference);
+}
+bool ExchangeDeposit::Decode(Reader& r, ExchangeDeposit& out) {
+  r.Fixed(out.custody.bytes);
+  ReadAssetCodeField(r, out.asset);
+  r.U64(out.amount);
+  ReadExternalId(r, out.reference, "reference");
+  return r.ok();
+}
+
+void ExchangeWithdrawal::Encode(Writer& w) const {
+  w.Fixed(to.bytes);
+  w.String(asset);
+  w.U64(amount);
+  w.String(reference);
+}
+bool ExchangeWithdrawal::Decode(Reader& r, ExchangeWithdrawal& out) {
+  r.Fixed(out.to.bytes);
+  ReadAssetCodeField(r, out.asset);
+  r.U64(out.amount);
+  ReadExternalId(r, out.reference, "reference");
   return r.ok();
 }
 

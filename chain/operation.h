@@ -41,6 +41,9 @@ enum class OpType : uint16_t {
   kPublishRate = 13,
   kFxPayment = 14,
   kSetLiquidityFee = 15,
+  kSettleBatch = 16,
+  kExchangeDeposit = 17,
+  kExchangeWithdrawal = 18,
 };
 
 // On-chain roles (docs/state.md §3.1). Codes are stable; an account's roles
@@ -54,8 +57,9 @@ enum class Role : uint8_t {
   kValidator = 5,
   kArbiter = 6,
   kLiquidityProvider = 7,
+  kCustody = 8,
 };
-inline constexpr uint8_t kMaxRoleCode = 7;
+inline constexpr uint8_t kMaxRoleCode = 8;
 bool IsValidRole(uint8_t code);
 std::string_view RoleName(Role role);  // "admin", ...; "unknown" otherwise
 // Parses a role name ("issuer") into its code; false when unknown.
@@ -285,9 +289,81 @@ struct SetLiquidityFee {
   bool operator==(const SetLiquidityFee&) const = default;
 };
 
+// Identifiers chosen by the exchange's systems (batch ids, trade ids,
+// deposit/withdrawal references): 1..64 bytes of printable ASCII.
+inline constexpr size_t kMaxExternalIdBytes = 64;
+bool IsValidExternalId(std::string_view id);
+
+// One matched trade of a settlement batch: the buyer receives base_amount of
+// base_asset from the seller, the seller receives quote_amount of quote_asset
+// from the buyer.
+struct Trade {
+  std::string trade_id;
+  Address buyer;
+  Address seller;
+  std::string base_asset;
+  uint64_t base_amount = 0;
+  std::string quote_asset;
+  uint64_t quote_amount = 0;
+
+  void Encode(Writer& w) const;
+  static bool Decode(Reader& r, Trade& out);
+  bool operator==(const Trade&) const = default;
+};
+
+inline constexpr size_t kMaxBatchTrades = 20'000;
+
+// Delivery versus payment for a batch of matched trades (docs/state.md §3.6),
+// sent by the `operator` role: all trades apply or none does; balances move by
+// each account's net amount per asset; a batch id applies at most once.
+struct SettleBatch {
+  static constexpr OpType kType = OpType::kSettleBatch;
+  static constexpr std::string_view kName = "settle_batch";
+
+  std::string batch_id;
+  std::vector<Trade> trades;  // 1..kMaxBatchTrades
+
+  void Encode(Writer& w) const;
+  static bool Decode(Reader& r, SettleBatch& out);
+  bool operator==(const SettleBatch&) const = default;
+};
+
+// A user moves funds into the exchange's custody account; `reference` links
+// the movement to the exchange's off-chain ledger and is unique per custody
+// account (a repeated reference fails, so a resubmission cannot credit twice).
+struct ExchangeDeposit {
+  static constexpr OpType kType = OpType::kExchangeDeposit;
+  static constexpr std::string_view kName = "exchange_deposit";
+
+  Address custody;
+  std::string asset;
+  uint64_t amount = 0;
+  std::string reference;
+
+  void Encode(Writer& w) const;
+  static bool Decode(Reader& r, ExchangeDeposit& out);
+  bool operator==(const ExchangeDeposit&) const = default;
+};
+
+// The custody account (role `custody`) pays a user out; same reference rule.
+struct ExchangeWithdrawal {
+  static constexpr OpType kType = OpType::kExchangeWithdrawal;
+  static constexpr std::string_view kName = "exchange_withdrawal";
+
+  Address to;
+  std::string asset;
+  uint64_t amount = 0;
+  std::string reference;
+
+  void Encode(Writer& w) const;
+  static bool Decode(Reader& r, ExchangeWithdrawal& out);
+  bool operator==(const ExchangeWithdrawal&) const = default;
+};
+
 using Operation = std::variant<Payment, RegisterAccount, GrantRole, RevokeRole, SetSigners,
                                CreateAsset, Mint, Burn, FreezeAccount, UnfreezeAccount, FreezeAsset,
-                               UnfreezeAsset, PublishRate, FxPayment, SetLiquidityFee>;
+                               UnfreezeAsset, PublishRate, FxPayment, SetLiquidityFee, SettleBatch,
+                               ExchangeDeposit, ExchangeWithdrawal>;
 
 OpType TypeOf(const Operation& op);
 std::string_view NameOf(const Operation& op);

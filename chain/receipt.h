@@ -22,7 +22,9 @@
 
 namespace corridor {
 
-inline constexpr size_t kMaxReceiptEvents = 1024;
+// A settlement batch emits one event per (account, asset) it moves: up to four
+// per trade of kMaxBatchTrades (chain/operation.h), plus its own.
+inline constexpr size_t kMaxReceiptEvents = 81'920;
 
 // One flat event shape for every kind: unused fields are zero or empty, and
 // are still encoded, so every event has exactly one encoding.

@@ -34,6 +34,14 @@ std::string_view EventTypeName(uint16_t type) {
       return "fx_converted";
     case EventType::kLiquidityFeeSet:
       return "liquidity_fee_set";
+    case EventType::kBatchSettled:
+      return "batch_settled";
+    case EventType::kSettlementDebit:
+      return "settlement_debit";
+    case EventType::kSettlementCredit:
+      return "settlement_credit";
+    case EventType::kBatchFailed:
+      return "batch_failed";
   }
   return "unknown";
 }
@@ -46,8 +54,10 @@ BalanceEffect EffectOn(const Event& event, const Address& account) {
       if (event.counterparty == account) e.credit = event.amount;
       break;
     case EventType::kMint:
+    case EventType::kSettlementCredit:
       if (event.account == account) e.credit = event.amount;
       break;
+    case EventType::kSettlementDebit:
     case EventType::kBurn:
       if (event.account == account) e.debit = event.amount;
       break;

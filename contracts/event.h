@@ -16,6 +16,13 @@
 //                     asset); the balances move by the two transfer events
 //                     emitted with it (sender->provider, provider->receiver)
 //   liquidity_fee_set account=provider detail=fee in basis points
+//   batch_settled     account=operator amount=trades detail=net movements
+//   settlement_debit / settlement_credit
+//                     account=trader asset amount=net amount (one per account
+//                     and asset whose balance the batch changed)
+//   batch_failed      (a failed settle_batch receipt's only event)
+//                     account=the account at fault (zero when none)
+//                     asset amount=index of the failing trade detail=code
 #pragma once
 
 #include <cstdint>
@@ -42,14 +49,19 @@ enum class EventType : uint16_t {
   kRatePublished = 13,
   kFxConverted = 14,
   kLiquidityFeeSet = 15,
+  kBatchSettled = 16,
+  kSettlementDebit = 17,
+  kSettlementCredit = 18,
+  kBatchFailed = 19,
 };
 
 // Stable snake_case name ("transfer", "account_frozen"); "unknown" for other values.
 std::string_view EventTypeName(uint16_t type);
 
 // What one event does to `account`'s balance of `event.asset`: a transfer
-// debits its account and credits its counterparty, a mint credits its
-// account, a burn debits its account; no other event moves a balance. The
+// debits its account and credits its counterparty, a mint and a
+// settlement_credit credit their account, a burn and a settlement_debit
+// debit it; no other event moves a balance. The
 // one place that gives events balance meaning (statements and history use
 // it): an operation that moves balances must emit events this function knows.
 struct BalanceEffect {

@@ -6,22 +6,44 @@
 #include "chain/limits.h"
 #include "contracts/event.h"
 #include "contracts/ledger.h"
+#include "contracts/op_context.h"
 
 namespace corridor::contracts {
+
+namespace internal {
+
+ResultCode Pay(OpContext& c, const Address& from, const Address& to, const std::string& asset_code,
+               uint64_t amount) {
+  using RC = ResultCode;
+  auto asset = c.ledger.GetAsset(asset_code);
+  if (!asset) return RC::kUnknownAsset;
+  if (asset->frozen) return RC::kAssetFrozen;
+  auto to_acc = c.ledger.GetAccount(to);
+  if (!to_acc) return RC::kUnknownAccount;
+  if (to_acc->frozen) return RC::kReceiverFrozen;
+  Balance from_bal = c.ledger.GetBalance(from, asset_code);
+  if (from_bal.available < amount) return RC::kInsufficientBalance;
+  Balance to_bal = c.ledger.GetBalance(to, asset_code);
+  if (!CheckedAdd(to_bal.available, amount, to_bal.available)) return RC::kOverflow;
+  from_bal.available -= amount;
+  c.ledger.PutBalance(from, asset_code, from_bal);
+  c.ledger.PutBalance(to, asset_code, to_bal);
+  Event e = MakeEvent(EventType::kTransfer, from);
+  e.counterparty = to;
+  e.asset = asset_code;
+  e.amount = amount;
+  c.events.push_back(std::move(e));
+  return RC::kSuccess;
+}
+
+}  // namespace internal
+
 namespace {
 
 using RC = ResultCode;
-
-Event MakeEvent(EventType type, const Address& account) {
-  Event e;
-  e.type = static_cast<uint16_t>(type);
-  e.account = account;
-  return e;
-}
-
-bool CheckedAdd(uint64_t a, uint64_t b, uint64_t& out) {
-  return !__builtin_add_overflow(a, b, &out);
-}
+using internal::CheckedAdd;
+using internal::MakeEvent;
+using internal::OpContext;
 
 __extension__ typedef unsigned __int128 U128;
 
@@ -104,6 +126,30 @@ struct StatelessCheck {
   RC operator()(const SetLiquidityFee& op) const {
     return op.fee_bps <= kMaxFeeBps ? RC::kSuccess : RC::kBadField;
   }
+  RC operator()(const SettleBatch& op) const {
+    // Per-trade checks are 3xx (the receipt names the trade): settlement.cpp.
+    if (!IsValidExternalId(op.batch_id) || op.trades.empty() ||
+        op.trades.size() > kMaxBatchTrades) {
+      return RC::kBadField;
+    }
+    return RC::kSuccess;
+  }
+  RC operator()(const ExchangeDeposit& op) const {
+    if (!IsValidAssetCode(op.asset) || op.custody.IsZero() || !IsValidExternalId(op.reference)) {
+      return RC::kBadField;
+    }
+    if (op.amount == 0) return RC::kZeroAmount;
+    if (op.custody == sender) return RC::kSelfPayment;
+    return RC::kSuccess;
+  }
+  RC operator()(const ExchangeWithdrawal& op) const {
+    if (!IsValidAssetCode(op.asset) || op.to.IsZero() || !IsValidExternalId(op.reference)) {
+      return RC::kBadField;
+    }
+    if (op.amount == 0) return RC::kZeroAmount;
+    if (op.to == sender) return RC::kSelfPayment;
+    return RC::kSuccess;
+  }
   RC operator()(const PublishRate& op) const {
     if (!IsValidAssetCode(op.base) || !IsValidAssetCode(op.quote) || op.base == op.quote ||
         op.numerator == 0 || op.denominator == 0 || op.valid_from > op.valid_until) {
@@ -114,14 +160,6 @@ struct StatelessCheck {
 };
 
 // ---- operations (run in a scratch overlay; 3xx leaves nothing behind)
-
-struct OpContext {
-  Ledger& ledger;
-  const Address& sender;
-  std::vector<Event>& events;
-  const BlockContext& block;
-  const Hash& tx_id;
-};
 
 bool HasAny(const Account& a, std::initializer_list<Role> roles) {
   for (Role r : roles)
@@ -134,25 +172,7 @@ struct OpRunner {
   const Account& sender_acc;  // the sender's record, nonce already consumed
 
   RC operator()(const Payment& op) const {
-    auto asset = c.ledger.GetAsset(op.asset);
-    if (!asset) return RC::kUnknownAsset;
-    if (asset->frozen) return RC::kAssetFrozen;
-    auto to = c.ledger.GetAccount(op.to);
-    if (!to) return RC::kUnknownAccount;
-    if (to->frozen) return RC::kReceiverFrozen;
-    Balance from_bal = c.ledger.GetBalance(c.sender, op.asset);
-    if (from_bal.available < op.amount) return RC::kInsufficientBalance;
-    Balance to_bal = c.ledger.GetBalance(op.to, op.asset);
-    if (!CheckedAdd(to_bal.available, op.amount, to_bal.available)) return RC::kOverflow;
-    from_bal.available -= op.amount;
-    c.ledger.PutBalance(c.sender, op.asset, from_bal);
-    c.ledger.PutBalance(op.to, op.asset, to_bal);
-    Event e = MakeEvent(EventType::kTransfer, c.sender);
-    e.counterparty = op.to;
-    e.asset = op.asset;
-    e.amount = op.amount;
-    c.events.push_back(std::move(e));
-    return RC::kSuccess;
+    return internal::Pay(c, c.sender, op.to, op.asset, op.amount);
   }
 
   RC operator()(const RegisterAccount& op) const {
@@ -373,6 +393,14 @@ struct OpRunner {
     return RC::kSuccess;
   }
 
+  RC operator()(const SettleBatch& op) const {
+    return internal::RunSettleBatch(c, sender_acc, op);
+  }
+  RC operator()(const ExchangeDeposit& op) const { return internal::RunExchangeDeposit(c, op); }
+  RC operator()(const ExchangeWithdrawal& op) const {
+    return internal::RunExchangeWithdrawal(c, sender_acc, op);
+  }
+
   RC operator()(const SetLiquidityFee& op) const {
     if (!sender_acc.HasRole(Role::kLiquidityProvider)) return RC::kUnauthorizedRole;
     if (c.ledger.GetLiquidityFee(c.sender) == op.fee_bps) return RC::kNoChange;
@@ -467,12 +495,15 @@ Receipt Executor::Apply(StateOverlay& view, const Transaction& tx, const BlockCo
   Ledger ledger(scratch);
   std::vector<Event> events;
   const Hash tx_id = tx.id();
-  OpContext c{ledger, sender, events, ctx, tx_id};
+  std::optional<Event> failure;
+  OpContext c{ledger, sender, events, ctx, tx_id, failure};
   rc = std::visit(OpRunner{c, *acc}, tx.body().op);
   receipt.code = static_cast<uint16_t>(rc);
   if (rc == RC::kSuccess) {
     scratch.MergeInto(view);
     receipt.events = std::move(events);
+  } else if (failure) {
+    receipt.events.push_back(std::move(*failure));
   }
   return receipt;
 }

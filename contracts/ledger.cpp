@@ -15,6 +15,8 @@ constexpr uint8_t kBalanceKind = 0x03;
 constexpr uint8_t kFxRateKind = 0x04;
 constexpr uint8_t kFxRateHistoryKind = 0x05;
 constexpr uint8_t kLiquidityFeeKind = 0x06;
+constexpr uint8_t kSettledBatchKind = 0x07;
+constexpr uint8_t kExchangeReferenceKind = 0x08;
 
 [[noreturn]] void Corrupt() {
   // A stored record that does not decode means the store is corrupt; the node
@@ -312,6 +314,82 @@ void Ledger::PutValidators(const std::vector<PublicKey>& keys) {
   w.Varint(keys.size());
   for (const auto& k : keys) w.Fixed(k.bytes);
   view_.Put(ValidatorSetKey(), w.data());
+}
+
+// ---- settlement and exchange records (docs/state.md §3.6, §3.7)
+
+Bytes SettledBatchKey(std::string_view batch_id) {
+  return KindKey(kSettledBatchKind, AsBytes(batch_id));
+}
+Bytes ExchangeReferenceKey(const Address& custody, std::string_view reference) {
+  return KindKey(kExchangeReferenceKind, ByteSpan(custody.bytes), AsBytes(reference));
+}
+
+Bytes SettledBatch::Encode() const {
+  Writer w(32 + 8 + 20 + 8);
+  w.Fixed(tx_id.bytes);
+  w.U64(height);
+  w.Fixed(operator_account.bytes);
+  w.U32(trades);
+  w.U32(movements);
+  return std::move(w).Take();
+}
+std::optional<SettledBatch> SettledBatch::Decode(ByteSpan data) {
+  Reader r(data);
+  SettledBatch b;
+  r.Fixed(b.tx_id.bytes);
+  r.U64(b.height);
+  r.Fixed(b.operator_account.bytes);
+  r.U32(b.trades);
+  r.U32(b.movements);
+  if (!r.ExpectEnd()) return std::nullopt;
+  return b;
+}
+
+Bytes ExchangeReference::Encode() const {
+  Writer w(40);
+  w.Fixed(tx_id.bytes);
+  w.U64(height);
+  return std::move(w).Take();
+}
+std::optional<ExchangeReference> ExchangeReference::Decode(ByteSpan data) {
+  Reader r(data);
+  ExchangeReference x;
+  r.Fixed(x.tx_id.bytes);
+  r.U64(x.height);
+  if (!r.ExpectEnd()) return std::nullopt;
+  return x;
+}
+
+std::optional<SettledBatch> ReadSettledBatch(const StateView& view, std::string_view batch_id) {
+  auto v = view.Get(SettledBatchKey(batch_id));
+  if (!v) return std::nullopt;
+  auto b = SettledBatch::Decode(*v);
+  if (!b) Corrupt();
+  return b;
+}
+std::optional<ExchangeReference> ReadExchangeReference(const StateView& view,
+                                                       const Address& custody,
+                                                       std::string_view reference) {
+  auto v = view.Get(ExchangeReferenceKey(custody, reference));
+  if (!v) return std::nullopt;
+  auto x = ExchangeReference::Decode(*v);
+  if (!x) Corrupt();
+  return x;
+}
+std::optional<SettledBatch> Ledger::GetSettledBatch(std::string_view batch_id) const {
+  return ReadSettledBatch(view_, batch_id);
+}
+void Ledger::PutSettledBatch(std::string_view batch_id, const SettledBatch& b) {
+  view_.Put(SettledBatchKey(batch_id), b.Encode());
+}
+std::optional<ExchangeReference> Ledger::GetExchangeReference(const Address& custody,
+                                                              std::string_view reference) const {
+  return ReadExchangeReference(view_, custody, reference);
+}
+void Ledger::PutExchangeReference(const Address& custody, std::string_view reference,
+                                  const ExchangeReference& r) {
+  view_.Put(ExchangeReferenceKey(custody, reference), r.Encode());
 }
 
 }  // namespace corridor::contracts

@@ -10,6 +10,8 @@
 //   0x04 | base '/' quote              FxRate, the latest published for the pair
 //   0x05 | base '/' quote '@' BE64 h   FxRate published at height h (history)
 //   0x06 | address(20)                 u16 liquidity fee in basis points (absent: 0)
+//   0x07 | batch id                    SettledBatch
+//   0x08 | address(20) | reference     ExchangeReference (custody account's used references)
 // Values are canonical encodings (chain/encoding.h); decoding a stored value
 // that fails is a corrupt store and aborts.
 //
@@ -90,6 +92,30 @@ struct FxRate {
   bool operator==(const FxRate&) const = default;
 };
 
+// A settlement batch that applied (docs/state.md §3.6); its presence makes
+// the batch id unusable again.
+struct SettledBatch {
+  Hash tx_id;
+  uint64_t height = 0;
+  Address operator_account;
+  uint32_t trades = 0;
+  uint32_t movements = 0;  // (account, asset) balances changed
+
+  Bytes Encode() const;
+  static std::optional<SettledBatch> Decode(ByteSpan data);
+  bool operator==(const SettledBatch&) const = default;
+};
+
+// A deposit or withdrawal reference already used with a custody account.
+struct ExchangeReference {
+  Hash tx_id;
+  uint64_t height = 0;
+
+  Bytes Encode() const;
+  static std::optional<ExchangeReference> Decode(ByteSpan data);
+  bool operator==(const ExchangeReference&) const = default;
+};
+
 Bytes AccountKey(const Address& a);
 Bytes AssetKey(std::string_view code);
 Bytes BalanceKey(const Address& a, std::string_view code);
@@ -98,6 +124,8 @@ Bytes FxRateHistoryKey(std::string_view base, std::string_view quote, uint64_t h
 // The prefix of every FxRateHistoryKey of the pair (for StateStore::ScanPrefix).
 Bytes FxRateHistoryPrefix(std::string_view base, std::string_view quote);
 Bytes LiquidityFeeKey(const Address& provider);
+Bytes SettledBatchKey(std::string_view batch_id);
+Bytes ExchangeReferenceKey(const Address& custody, std::string_view reference);
 Bytes ChainInfoKey();
 Bytes ValidatorSetKey();
 
@@ -117,6 +145,12 @@ class Ledger {
   void PutFxRate(std::string_view base, std::string_view quote, const FxRate& rate);
   uint16_t GetLiquidityFee(const Address& provider) const;
   void PutLiquidityFee(const Address& provider, uint16_t fee_bps);  // deletes when 0
+  std::optional<SettledBatch> GetSettledBatch(std::string_view batch_id) const;
+  void PutSettledBatch(std::string_view batch_id, const SettledBatch& b);
+  std::optional<ExchangeReference> GetExchangeReference(const Address& custody,
+                                                        std::string_view reference) const;
+  void PutExchangeReference(const Address& custody, std::string_view reference,
+                            const ExchangeReference& r);
   std::optional<std::string> GetChainId() const;
   void PutChainId(std::string_view id);
   std::vector<PublicKey> GetValidators() const;
@@ -140,6 +174,10 @@ std::optional<FxRate> ReadFxRatePublishedAt(const StateView& view, std::string_v
                                             std::string_view quote, uint64_t height);
 // A liquidity provider's fee in basis points (0 when never set).
 uint16_t ReadLiquidityFee(const StateView& view, const Address& provider);
+std::optional<SettledBatch> ReadSettledBatch(const StateView& view, std::string_view batch_id);
+std::optional<ExchangeReference> ReadExchangeReference(const StateView& view,
+                                                       const Address& custody,
+                                                       std::string_view reference);
 std::optional<std::string> ReadChainId(const StateView& view);
 // The validator set in force (genesis order); empty before genesis.
 std::vector<PublicKey> ReadValidators(const StateView& view);

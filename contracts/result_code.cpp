@@ -78,6 +78,18 @@ std::string_view NameOf(ResultCode code) {
       return "not_liquidity_provider";
     case ResultCode::kLiquidityProviderFrozen:
       return "liquidity_provider_frozen";
+    case ResultCode::kBatchAlreadySettled:
+      return "batch_already_settled";
+    case ResultCode::kKycRequired:
+      return "kyc_required";
+    case ResultCode::kDuplicateReference:
+      return "duplicate_reference";
+    case ResultCode::kNotCustody:
+      return "not_custody";
+    case ResultCode::kBadTrade:
+      return "bad_trade";
+    case ResultCode::kTraderFrozen:
+      return "trader_frozen";
   }
   return "unknown";
 }

@@ -57,6 +57,12 @@ enum class ResultCode : uint16_t {
   kInsufficientLiquidity = 317,
   kNotLiquidityProvider = 318,
   kLiquidityProviderFrozen = 319,
+  kBatchAlreadySettled = 320,
+  kKycRequired = 321,
+  kDuplicateReference = 322,
+  kNotCustody = 323,
+  kBadTrade = 324,
+  kTraderFrozen = 325,
 };
 
 enum class ResultClass : uint8_t { kSuccess, kMalformed, kNotValidNow, kFailed };

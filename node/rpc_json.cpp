@@ -132,6 +132,32 @@ Json OperationJson(const Operation& op, AssetBook& assets) {
           j.Set("liquidityProvider", o.liquidity_provider.ToString());
         } else if constexpr (std::is_same_v<T, SetLiquidityFee>) {
           j.Set("feeBps", o.fee_bps);
+        } else if constexpr (std::is_same_v<T, SettleBatch>) {
+          j.Set("batchId", o.batch_id);
+          j.Set("tradeCount", o.trades.size());
+          Json trades = Json::Array();
+          for (const Trade& t : o.trades) {
+            Json e = Json::Object();
+            e.Set("tradeId", t.trade_id);
+            e.Set("buyer", t.buyer.ToString());
+            e.Set("seller", t.seller.ToString());
+            e.Set("baseAsset", t.base_asset);
+            e.Set("baseAmount", assets.Format(t.base_asset, t.base_amount));
+            e.Set("quoteAsset", t.quote_asset);
+            e.Set("quoteAmount", assets.Format(t.quote_asset, t.quote_amount));
+            trades.Push(e);
+          }
+          j.Set("trades", trades);
+        } else if constexpr (std::is_same_v<T, ExchangeDeposit>) {
+          j.Set("custody", o.custody.ToString());
+          j.Set("asset", o.asset);
+          j.Set("amount", assets.Format(o.asset, o.amount));
+          j.Set("reference", o.reference);
+        } else if constexpr (std::is_same_v<T, ExchangeWithdrawal>) {
+          j.Set("to", o.to.ToString());
+          j.Set("asset", o.asset);
+          j.Set("amount", assets.Format(o.asset, o.amount));
+          j.Set("reference", o.reference);
         }
       },
       op);
@@ -228,6 +254,25 @@ Json EventJson(const Event& e, AssetBook& assets) {
     case EventType::kLiquidityFeeSet:
       j.Set("provider", e.account.ToString());
       j.Set("feeBps", e.detail);
+      return j;
+    case EventType::kBatchSettled:
+      j.Set("operator", e.account.ToString());
+      j.Set("trades", e.amount);
+      j.Set("movements", e.detail);
+      return j;
+    case EventType::kSettlementDebit:
+    case EventType::kSettlementCredit:
+      j.Set("account", e.account.ToString());
+      j.Set("asset", e.asset);
+      j.Set("amount", assets.Format(e.asset, e.amount));
+      return j;
+    case EventType::kBatchFailed:
+      // Where a settle_batch failed: the trade's index in the batch, the
+      // account or asset at fault (when there is one) and the reason.
+      j.Set("tradeIndex", e.amount);
+      if (!e.account.IsZero()) j.Set("account", e.account.ToString());
+      if (!e.asset.empty()) j.Set("asset", e.asset);
+      j.Set("reason", contracts::NameOf(static_cast<contracts::ResultCode>(e.detail)));
       return j;
   }
   // A type this build does not know: every field, amounts in minor units.

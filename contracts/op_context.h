@@ -1,0 +1,52 @@
+// Internal to contracts/: what an operation's code sees while it runs
+// (executor.cpp builds it; the operations split into their own translation
+// units — settlement.cpp, ... — take it). Not part of the library's API.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "chain/receipt.h"
+#include "contracts/event.h"
+#include "contracts/executor.h"
+#include "contracts/ledger.h"
+#include "contracts/result_code.h"
+
+namespace corridor::contracts::internal {
+
+struct OpContext {
+  Ledger& ledger;
+  const Address& sender;
+  std::vector<Event>& events;  // kept only when the operation succeeds
+  const BlockContext& block;
+  const Hash& tx_id;
+  // Set by an operation that fails, to say where (e.g. which trade of a
+  // batch); it is the failed receipt's only event (docs/state.md §5).
+  std::optional<Event>& failure;
+};
+
+inline Event MakeEvent(EventType type, const Address& account) {
+  Event e;
+  e.type = static_cast<uint16_t>(type);
+  e.account = account;
+  return e;
+}
+
+inline bool CheckedAdd(uint64_t a, uint64_t b, uint64_t& out) {
+  return !__builtin_add_overflow(a, b, &out);
+}
+
+// Moves `amount` of `asset` from `from`'s available balance to `to`'s (as a
+// payment does: asset exists and is not frozen, receiver registered and not
+// frozen, funds available, no overflow) and emits the transfer event.
+// executor.cpp.
+ResultCode Pay(OpContext& c, const Address& from, const Address& to, const std::string& asset,
+               uint64_t amount);
+
+// settlement.cpp
+ResultCode RunSettleBatch(OpContext& c, const Account& sender, const SettleBatch& op);
+ResultCode RunExchangeDeposit(OpContext& c, const ExchangeDeposit& op);
+ResultCode RunExchangeWithdrawal(OpContext& c, const Account& sender,
+                                 const ExchangeWithdrawal& op);
+
+}  // namespace corridor::contracts::internal
