@@ -11,6 +11,7 @@
 #include <map>
 #include <random>
 
+#include "contracts/event.h"
 #include "test_chain.h"
 
 namespace corridor::contracts {
@@ -38,6 +39,17 @@ GenesisDoc PropertyGenesis() {
     for (const auto& asset : kAssets) {
       if ((i + asset[0]) % 3 != 0) doc.balances.push_back({a.address, asset, 10'000u + i});
     }
+  }
+  // A liquidity provider for fx_payment and a custody account for deposits.
+  for (auto [name, role] : {std::pair{"lp", Role::kLiquidityProvider},
+                            std::pair{"custody", Role::kCustody}}) {
+    GenesisAccount a;
+    a.address = Addr(name);
+    a.kyc_level = 3;
+    a.jurisdiction = "SG";
+    a.roles = {role};
+    doc.accounts.push_back(a);
+    for (const auto& asset : kAssets) doc.balances.push_back({a.address, asset, 50'000u});
   }
   return doc;
 }
@@ -107,10 +119,38 @@ Operation RandomOp(std::mt19937_64& rng, const std::string& sender,
   if (sender == "oracle") {
     // Rates for random pairs, windows around the current height (some stale,
     // some same-asset or zero: rejected).
+    if (rng() % 2) {  // a usable rate between two of the main assets
+      size_t b = rng() % kAssets.size(), q = (b + 1 + rng() % 2) % kAssets.size();
+      return PublishRate{kAssets[b], kAssets[q], rng() % 100 + 50, 100, height, height + 20};
+    }
     std::string base = asset(), quote = asset();
     uint64_t from = height - std::min<uint64_t>(height, 2) + rng() % 5;
     return PublishRate{base, quote, rng() % 200, rng() % 200 + 1, from, from + rng() % 6};
   }
+  if (sender == "exchange") {
+    // Settlement batches of random trades between users (some overdrawn,
+    // some with unknown or frozen parties: the whole batch fails), with
+    // batch ids that repeat now and then (batch_already_settled).
+    std::vector<Trade> trades(rng() % 6 + 1);
+    for (size_t i = 0; i < trades.size(); ++i) {
+      Trade& t = trades[i];
+      t.trade_id = "t" + std::to_string(i);
+      t.buyer = user();
+      t.seller = rng() % 30 == 0 ? Addr("stranger-0") : user();
+      t.base_asset = asset();
+      t.base_amount = rng() % 100 + 1;
+      do {
+        t.quote_asset = asset();
+      } while (t.quote_asset == t.base_asset && rng() % 40 != 0);  // rarely: bad_trade
+      t.quote_amount = rng() % 100 + 1;
+    }
+    return SettleBatch{"batch-" + std::to_string(rng() % 200), std::move(trades)};
+  }
+  if (sender == "custody") {
+    return ExchangeWithdrawal{user(), asset(), rng() % 300 + 1,
+                              "wd-" + std::to_string(rng() % 100)};
+  }
+  if (sender == "lp") return SetLiquidityFee{static_cast<uint16_t>(rng() % 100)};
   if (sender == "admin") {
     Role r = static_cast<Role>(rng() % (kMaxRoleCode + 1));
     if (rng() % 2) return GrantRole{user(), r};
@@ -118,7 +158,16 @@ Operation RandomOp(std::mt19937_64& rng, const std::string& sender,
   }
   // A user: mostly payments (some overdrawn, some to unknown accounts), some burns.
   uint64_t r = rng() % 100;
-  if (r < 80) return Payment{user(), asset(), rng() % 3000 + 1};
+  if (r < 70) return Payment{user(), asset(), rng() % 3000 + 1};
+  if (r < 75) {
+    size_t src = rng() % kAssets.size(), dst = (src + 1 + rng() % 2) % kAssets.size();
+    return FxPayment{user(),           kAssets[src],    kAssets[dst],
+                     rng() % 2000 + 1, rng() % 4000 + 1, Addr("lp")};
+  }
+  if (r < 80) {
+    return ExchangeDeposit{Addr("custody"), asset(), rng() % 500 + 1,
+                           "dep-" + std::to_string(rng() % 200)};
+  }
   if (r < 85) return Payment{Addr("stranger-" + std::to_string(rng() % 3)), asset(), 1};
   if (r < 95) return Burn{asset(), rng() % 500 + 1};
   return Mint{user(), asset(), 1};  // unauthorised
@@ -140,9 +189,13 @@ TEST(PropertyTest, DeterministicAndConserving) {
 
   std::vector<std::string> senders;
   for (int i = 0; i < kUsers; ++i) senders.push_back(User(i));
-  for (const char* s : {"bank", "compliance", "admin", "oracle"}) senders.push_back(s);
+  for (const char* s : {"bank", "compliance", "admin", "oracle", "exchange", "exchange", "custody",
+                        "lp"}) {
+    senders.push_back(s);
+  }
   std::vector<std::string> extra_assets;
   std::map<int, int> codes;
+  std::map<uint16_t, int> events;
   size_t applied = 0;
   for (int blk = 0; blk < kBlocks; ++blk) {
     std::map<std::string, uint64_t> nonce;
@@ -164,13 +217,21 @@ TEST(PropertyTest, DeterministicAndConserving) {
               (*b.store().blocks().BlockAt(b.height()))->hash());
     CheckConservation(a.store());
     applied += ra.size();
-    for (const auto& r : ra) codes[r.code]++;
+    for (const auto& r : ra) {
+      codes[r.code]++;
+      for (const Event& e : r.events) events[e.type]++;
+    }
   }
   std::cout << "applied " << applied << " transactions in " << kBlocks << " blocks; codes:";
   for (auto [c, n] : codes) std::cout << " " << c << "x" << n;
   std::cout << "\n";
   EXPECT_GT(applied, static_cast<size_t>(kBlocks * kTxPerBlock / 2));
   EXPECT_GT(codes[0], 1000);
+  // The exchange operations ran, not only failed.
+  EXPECT_GT(events[static_cast<uint16_t>(EventType::kBatchSettled)], 0);
+  EXPECT_GT(events[static_cast<uint16_t>(EventType::kFxConverted)], 0);
+  std::cout << "settled batches " << events[static_cast<uint16_t>(EventType::kBatchSettled)]
+            << ", fx payments " << events[static_cast<uint16_t>(EventType::kFxConverted)] << "\n";
 }
 
 }  // namespace
