@@ -471,15 +471,26 @@ std::vector<std::pair<Bytes, Bytes>> StateStore::Scan() const {
 }
 
 std::vector<std::pair<Bytes, Bytes>> StateStore::ScanPrefix(ByteSpan prefix, size_t limit) const {
+  return ScanRange(prefix, prefix, limit);
+}
+
+std::vector<std::pair<Bytes, Bytes>> StateStore::ScanRange(ByteSpan from, ByteSpan prefix,
+                                                           size_t limit) const {
   std::vector<std::pair<Bytes, Bytes>> out;
-  Bytes start(1 + prefix.size());
-  start[0] = kValuePrefix;
-  if (!prefix.empty()) std::memcpy(start.data() + 1, prefix.data(), prefix.size());
+  auto with_kind = [](ByteSpan key) {
+    Bytes k(1 + key.size());
+    k[0] = kValuePrefix;
+    if (!key.empty()) std::memcpy(k.data() + 1, key.data(), key.size());
+    return k;
+  };
+  const Bytes start = with_kind(from);
+  const Bytes within = with_kind(prefix);
   std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(leveldb::ReadOptions()));
   const leveldb::Slice start_slice(reinterpret_cast<const char*>(start.data()), start.size());
+  const leveldb::Slice prefix_slice(reinterpret_cast<const char*>(within.data()), within.size());
   for (it->Seek(start_slice); it->Valid() && out.size() < limit; it->Next()) {
     leveldb::Slice k = it->key();
-    if (!k.starts_with(start_slice)) break;
+    if (!k.starts_with(prefix_slice)) break;
     leveldb::Slice v = it->value();
     out.emplace_back(Bytes(k.data() + 1, k.data() + k.size()),
                      Bytes(v.data(), v.data() + v.size()));

@@ -150,6 +150,10 @@ class StateStore final : public StateView {
   // The committed keys starting with `prefix`, in key order, at most `limit`
   // of them (e.g. every asset record, for listings).
   std::vector<std::pair<Bytes, Bytes>> ScanPrefix(ByteSpan prefix, size_t limit) const;
+  // The committed keys starting with `prefix` and >= `from`, in key order, at
+  // most `limit` (paging through a prefix). REQUIRES: `from` starts with `prefix`.
+  std::vector<std::pair<Bytes, Bytes>> ScanRange(ByteSpan from, ByteSpan prefix,
+                                                 size_t limit) const;
 
   // LevelDB key prefixes.
   static constexpr uint8_t kValuePrefix = 's';

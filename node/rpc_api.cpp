@@ -16,6 +16,10 @@ std::vector<NamedMethod> RpcMethods(NodeApi& node, RpcApiOptions options) {
       {"account_getStatement", rpc_methods::AccountGetStatement},
       {"asset_list", rpc_methods::AssetList},
       {"stats_get", rpc_methods::StatsGet},
+      {"fx_getRate", rpc_methods::FxGetRate},
+      {"fx_getRateHistory", rpc_methods::FxGetRateHistory},
+      {"settlement_getBatch", rpc_methods::SettlementGetBatch},
+      {"exchange_getReference", rpc_methods::ExchangeGetReference},
   };
   // One copy of the options shared by every handler (read-only).
   auto shared = std::make_shared<const RpcApiOptions>(options);

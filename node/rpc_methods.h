@@ -41,6 +41,10 @@ MethodResult AccountGetHistory(const Context& c, const Params& p);
 MethodResult AccountGetStatement(const Context& c, const Params& p);
 MethodResult AssetList(const Context& c, const Params& p);
 MethodResult StatsGet(const Context& c, const Params& p);
+MethodResult FxGetRate(const Context& c, const Params& p);
+MethodResult FxGetRateHistory(const Context& c, const Params& p);
+MethodResult SettlementGetBatch(const Context& c, const Params& p);
+MethodResult ExchangeGetReference(const Context& c, const Params& p);
 
 // Asset records read once per call, for formatting amounts. An asset that
 // does not exist (a failed payment may name one) formats in minor units.
