@@ -9,6 +9,11 @@
 //   BM_CommitBlock/N           write the executed block (block, receipts,
 //                              indexes, state values, tree nodes, height
 //                              marker) in one synced LevelDB WriteBatch
+//   BM_SettleBatchExecute/N    one settle_batch of N trades between 2N
+//                              distinct accounts (4N net movements):
+//                              execute + state root, as a follower validates
+//   BM_SettleBatchCommit/N     commit that block (receipts with 4N events,
+//                              2N account-history records)
 //
 // State: 20,000 registered accounts holding USD, on a real LevelDB in /tmp.
 // Run: scripts/bench.sh, or build/release/tests/bench/corridor_executor_bench
@@ -42,6 +47,7 @@ struct Fixture {
       a.jurisdiction = "SG";
       doc.accounts.push_back(a);
       doc.balances.push_back({a.address, "USD", 1'000'000'000});
+      doc.balances.push_back({a.address, "EUR", 1'000'000'000});
       addrs.push_back(a.address);
     }
     ChainStore::Options o;
@@ -73,6 +79,27 @@ struct Fixture {
     return txs;
   }
 
+  // One settle_batch of n trades: trade i between accounts 2i and 2i+1
+  // (shifted by `offset`), signed by the dev operator "exchange".
+  std::vector<TransactionPtr> Batch(int n, int offset) {
+    SettleBatch op;
+    op.batch_id = "bench-" + std::to_string(offset) + "-" + std::to_string(n);
+    for (int i = 0; i < n; ++i) {
+      op.trades.push_back(Trade{"t" + std::to_string(i), addrs[(offset + 2 * i) % kAccounts],
+                                addrs[(offset + 2 * i + 1) % kAccounts], "EUR",
+                                1 + static_cast<uint64_t>(i % 100), "USD",
+                                2 + static_cast<uint64_t>(i % 97)});
+    }
+    const Address op_addr = Address::FromPublicKey(operator_key.public_key());
+    TxBody b;
+    b.chain_id = "corridor-local";
+    b.sender = op_addr;
+    b.nonce = ReadAccount(store->state(), op_addr)->next_nonce;
+    b.expiry_height = *store->blocks().LastHeight() + 100;
+    b.op = std::move(op);
+    return {Transaction::Sign(std::move(b), {&operator_key})};
+  }
+
   BlockPtr MakeBlock(const std::vector<TransactionPtr>& txs, const BlockExecution& ex) {
     uint64_t h = *store->blocks().LastHeight();
     BlockHeader hd;
@@ -87,6 +114,7 @@ struct Fixture {
   }
 
   fs::path dir;
+  PrivateKey operator_key = DevKey("exchange");
   std::vector<PrivateKey> keys;
   std::vector<Address> addrs;
   std::unique_ptr<ChainStore> store;
@@ -138,6 +166,63 @@ void BM_CommitBlock(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * n);
 }
+
+void BM_SettleBatchExecute(benchmark::State& state) {
+  Fixture& f = Shared();
+  int n = static_cast<int>(state.range(0));
+  Executor exec;
+  auto txs = f.Batch(n, 0);
+  BlockExecution probe = exec.Propose(
+      f.store->state(), txs, {"corridor-local", *f.store->blocks().LastHeight() + 1, 0}, 1);
+  if (probe.receipts.size() != 1 || probe.receipts[0].code != 0) {
+    state.SkipWithError("the batch did not apply");
+    return;
+  }
+  BlockPtr block = f.MakeBlock(txs, probe);
+  for (auto _ : state) {
+    auto r = exec.ValidateBlock(f.store->state(), *block);
+    if (!r.ok()) state.SkipWithError(r.error().ToString().c_str());
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetItemsProcessed(state.iterations() * n);
+  state.counters["tx_bytes"] = static_cast<double>(txs[0]->size());
+  state.counters["events"] = static_cast<double>(probe.receipts[0].events.size());
+}
+
+void BM_SettleBatchCommit(benchmark::State& state) {
+  Fixture& f = Shared();
+  int n = static_cast<int>(state.range(0));
+  Executor exec(Executor::Options{.verify_signatures = false});
+  int offset = 1;
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto txs = f.Batch(n, offset++);
+    BlockExecution ex = exec.Propose(
+        f.store->state(), txs, {"corridor-local", *f.store->blocks().LastHeight() + 1, 0}, 1);
+    BlockPtr block = f.MakeBlock(txs, ex);
+    CommitCertificate cert;
+    cert.height = block->height();
+    cert.block_hash = block->hash();
+    state.ResumeTiming();
+    auto st = f.store->CommitBlock(*block, cert, ex.receipts, ex.state);
+    if (!st.ok()) state.SkipWithError(st.error().ToString().c_str());
+  }
+  state.SetItemsProcessed(state.iterations() * n);
+}
+
+BENCHMARK(BM_SettleBatchExecute)
+    ->Arg(1'000)
+    ->Arg(10'000)
+    ->ArgName("N")
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(BM_SettleBatchCommit)
+    ->Arg(1'000)
+    ->Arg(10'000)
+    ->ArgName("N")
+    ->Iterations(5)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 BENCHMARK(BM_ExecuteBlock)
     ->ArgsProduct({{1'000, 10'000}, {1, 0}})
