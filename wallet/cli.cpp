@@ -7,13 +7,6 @@ namespace corridor::wallet::cli {
 
 namespace {
 
-// Flags every signing command takes besides its own.
-const std::vector<std::string> kSigning = {"from", "memo",    "nonce",      "expires-in",
-                                           "wait", "timeout", "no-precheck"};
-const std::string kSigningSynopsis =
-    "--from NAME [--memo TEXT] [--wait [--timeout S]] [--nonce N] [--expires-in BLOCKS] "
-    "[--no-precheck]";
-
 std::vector<std::string> Plus(std::vector<std::string> a, const std::vector<std::string>& b) {
   a.insert(a.end(), b.begin(), b.end());
   return a;
@@ -21,8 +14,10 @@ std::vector<std::string> Plus(std::vector<std::string> a, const std::vector<std:
 
 int Help(Cli& cli);
 
-const std::vector<CommandSpec>& Commands() {
-  static const std::vector<CommandSpec> kTable = {
+std::vector<CommandSpec> CoreCommands() {
+  const std::vector<std::string>& kSigning = SigningFlagNames();
+  const std::string& kSigningSynopsis = SigningSynopsis();
+  return {
       {{"help"},
        {"[COMMAND]"},
        {},
@@ -154,6 +149,10 @@ const std::vector<CommandSpec>& Commands() {
        "unfreeze an asset (compliance key)",
        SignAndSubmit},
   };
+}
+
+const std::vector<CommandSpec>& Commands() {
+  static const std::vector<CommandSpec> kTable = CoreCommands();
   return kTable;
 }
 
@@ -200,6 +199,23 @@ int Help(Cli& cli) {
 }
 
 }  // namespace
+
+const std::vector<std::string>& SigningFlagNames() {
+  static const std::vector<std::string> kSigning = {"from", "memo",    "nonce",      "expires-in",
+                                                    "wait", "timeout", "no-precheck"};
+  return kSigning;
+}
+
+const std::string& SigningSynopsis() {
+  static const std::string kSynopsis =
+      "--from NAME [--memo TEXT] [--wait [--timeout S]] [--nonce N] [--expires-in BLOCKS] "
+      "[--no-precheck]";
+  return kSynopsis;
+}
+
+std::vector<std::string> WithSigningFlags(std::vector<std::string> own) {
+  return Plus(std::move(own), SigningFlagNames());
+}
 
 int RunCli(const std::vector<std::string>& args, const Environment& env) {
   auto parsed = ParseCommandLine(args, Commands());

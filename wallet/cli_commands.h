@@ -2,7 +2,8 @@
 //   cli_key.cpp     key new | list | show
 //   cli_submit.cpp  pay, the admin operations, tx sign | send | status
 //   cli_query.cpp   balance, history, statement, asset list
-// The command table that maps word paths to them is in cli.cpp.
+// The command table that maps word paths to them is in cli.cpp; the groups
+// with their own files contribute their rows through *Commands().
 #pragma once
 
 #include "wallet/cli_context.h"
@@ -23,5 +24,11 @@ int Balance(Cli& cli);
 int History(Cli& cli);
 int Statement(Cli& cli);
 int AssetList(Cli& cli);
+
+// Flags every signing command takes besides its own ("from", "memo", ...),
+// their usage text, and `own` plus them.
+const std::vector<std::string>& SigningFlagNames();
+const std::string& SigningSynopsis();
+std::vector<std::string> WithSigningFlags(std::vector<std::string> own);
 
 }  // namespace corridor::wallet::cli

@@ -4,6 +4,7 @@
 
 #include "chain/operation.h"
 #include "wallet/cli_commands.h"
+#include "wallet/cli_table.h"
 #include "wallet/cli_values.h"
 
 namespace corridor::wallet::cli {
@@ -14,31 +15,6 @@ constexpr uint64_t kMaxHistoryLimit = 500;  // account_getHistory's own bound (r
 // A statement is followed through at most this many pages of up to 1,000
 // entries; a longer window asks the user to narrow it.
 constexpr int kMaxStatementPages = 100;
-
-// Columns separated by two spaces, each padded to its widest cell.
-class Table {
- public:
-  void Row(std::vector<std::string> cells) { rows_.push_back(std::move(cells)); }
-  void Print(std::ostream& out) const {
-    std::vector<size_t> width;
-    for (const auto& r : rows_) {
-      if (width.size() < r.size()) width.resize(r.size(), 0);
-      for (size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
-    }
-    for (const auto& r : rows_) {
-      std::string line;
-      for (size_t i = 0; i < r.size(); ++i) {
-        line += r[i];
-        if (i + 1 < r.size()) line += std::string(width[i] - r[i].size() + 2, ' ');
-      }
-      out << line << "\n";
-    }
-  }
-  bool empty() const { return rows_.empty(); }
-
- private:
-  std::vector<std::vector<std::string>> rows_;
-};
 
 std::string Str(const rapidjson::Value& v, const char* key, const char* def = "") {
   return JsonString(v, key).value_or(def);

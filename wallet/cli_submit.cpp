@@ -8,6 +8,7 @@
 #include "chain/hash.h"
 #include "wallet/cli_commands.h"
 #include "wallet/cli_ops.h"
+#include "wallet/cli_signing.h"
 #include "wallet/cli_values.h"
 
 namespace corridor::wallet::cli {
@@ -23,11 +24,6 @@ constexpr uint64_t kMaxWaitSeconds = 3600;
 constexpr std::chrono::milliseconds kPollInterval = 250ms;
 // The node keeps a sender's transactions up to 16 nonces ahead (rpc.md §8.5).
 constexpr int kMaxNonceBumps = 16;
-
-// "label   value" lines: the output format of the transaction commands.
-void Line(Cli& cli, std::string_view label, const std::string& value) {
-  cli.out() << std::left << std::setw(8) << label << value << "\n";
-}
 
 struct TxState {
   std::string status;  // pending, committed, failed, unknown
@@ -97,12 +93,44 @@ CliResult<rpc::Json> WaitFinal(Cli& cli, const std::string& id, uint64_t seconds
   }
 }
 
-// Prints the final state of a transaction; exit code 1 when it failed.
-int Report(Cli& cli, const std::string& id, const TxState& s) {
-  Line(cli, "status", s.status);
-  if (s.height) Line(cli, "height", std::to_string(*s.height));
-  if (s.timestamp) Line(cli, "time", FormatTime(*s.timestamp));
-  if (s.code) Line(cli, "code", std::to_string(*s.code) + " " + s.code_name);
+// Waits for `id` by the signer's nonce: once the account's next nonce is
+// past `nonce`, a block has used it (this transaction or, rarely, another
+// one with the same nonce) and the transaction is read once.
+CliResult<rpc::Json> WaitByNonce(Cli& cli, const std::string& id, const Address& sender,
+                                 uint64_t nonce, uint64_t seconds) {
+  const auto deadline = cli.env().now() + std::chrono::seconds(seconds);
+  for (;;) {
+    auto account = cli.GetAccount(sender);
+    if (!account) return std::move(account).error();
+    if (account->has_value() && (*account)->nonce > nonce) {
+      // The block is committed at the node that answered; what is left of
+      // the time goes to the (normally immediate) final read.
+      const auto now = cli.env().now();
+      const uint64_t left =
+          now >= deadline
+              ? 1
+              : std::max<uint64_t>(
+                    1, std::chrono::duration_cast<std::chrono::seconds>(deadline - now).count());
+      return WaitFinal(cli, id, left);
+    }
+    if (cli.env().now() >= deadline) {
+      return Failure("transaction " + id + " is still pending after " + std::to_string(seconds) +
+                     " s; follow it with 'corridor tx status " + id + " --wait'");
+    }
+    cli.env().sleep(kPollInterval);
+  }
+}
+
+// Prints the final state of a transaction.
+void PrintState(Cli& cli, const TxState& s) {
+  PrintLine(cli, "status", s.status);
+  if (s.height) PrintLine(cli, "height", std::to_string(*s.height));
+  if (s.timestamp) PrintLine(cli, "time", FormatTime(*s.timestamp));
+  if (s.code) PrintLine(cli, "code", std::to_string(*s.code) + " " + s.code_name);
+}
+
+// The exit code of a final state; a failure's one error line.
+int Outcome(Cli& cli, const std::string& id, const TxState& s) {
   if (s.status == "failed") {
     return cli.Fail(Failure("transaction " + id + " failed: " + s.code_name +
                             (s.code ? " (" + std::to_string(*s.code) + ")" : "")));
@@ -111,6 +139,11 @@ int Report(Cli& cli, const std::string& id, const TxState& s) {
     return cli.Fail(Failure("transaction " + id + " is unknown to the node at " + cli.rpc_url()));
   }
   return kExitOk;
+}
+
+int Report(Cli& cli, const std::string& id, const TxState& s) {
+  PrintState(cli, s);
+  return Outcome(cli, id, s);
 }
 
 // Submits; the answer's id and status.
@@ -135,29 +168,31 @@ bool IsRejection(const rpc::RpcError& e, std::string_view name) {
          JsonString(e.data->value(), "name").value_or("") == name;
 }
 
-// Submit, then print the id and either "pending" or (with --wait) the outcome.
-int SubmitAndFollow(Cli& cli, const std::string& id, const std::string& status,
-                    uint64_t wait_seconds) {
-  Line(cli, "id", id);
-  if (!cli.Has("wait")) {
-    Line(cli, "status", status);
+// Print the id and either "pending" or (with --wait) the outcome. `sender`
+// and `nonce` are known for transactions this run signed.
+int SubmitAndFollow(Cli& cli, const std::string& id, const std::string& status, bool wait,
+                    uint64_t wait_seconds, const FollowOptions& follow = {},
+                    std::optional<std::pair<Address, uint64_t>> signed_as = std::nullopt) {
+  PrintLine(cli, "id", id);
+  if (!wait) {
+    PrintLine(cli, "status", status);
     return kExitOk;
   }
-  auto answer = WaitFinal(cli, id, wait_seconds);
+  auto answer = follow.light && signed_as
+                    ? WaitByNonce(cli, id, signed_as->first, signed_as->second, wait_seconds)
+                    : WaitFinal(cli, id, wait_seconds);
   if (!answer) return cli.Fail(answer.error());
   auto state = ReadState(*answer);
   if (!state) return cli.Fail(state.error());
-  return Report(cli, id, *state);
+  PrintState(cli, *state);
+  if (follow.describe) follow.describe(cli, answer->value());
+  return Outcome(cli, id, *state);
 }
 
 // The local checks that spare a transaction that would fail anyway; each
 // uses the state machine's name for the failure (docs/state.md §4.1).
-CliCheck Precheck(Cli& cli, const OpDraft& draft, const AccountInfo& sender, uint8_t decimals,
-                  const std::string& from) {
-  const std::string skip = " (not submitted; --no-precheck submits anyway)";
-  if (sender.frozen) {
-    return Failure("sender_frozen: account " + sender.address + " is frozen" + skip);
-  }
+CliCheck Precheck(Cli& cli, const OpDraft& draft, const Signer& signer, uint8_t decimals) {
+  if (auto e = CheckSender(signer)) return e;
   if (draft.debits_sender) {
     uint64_t need = 0;
     std::visit(
@@ -165,32 +200,14 @@ CliCheck Precheck(Cli& cli, const OpDraft& draft, const AccountInfo& sender, uin
           if constexpr (requires { op.amount; }) need = op.amount;
         },
         draft.op);
-    uint64_t have = 0;
-    std::string have_text = FormatAmount(0, decimals);
-    for (const auto& b : sender.balances) {
-      if (b.asset != draft.asset) continue;
-      auto v = ParseAmount(b.available, decimals);
-      if (v) {
-        have = *v;
-        have_text = b.available;
-      }
-    }
-    if (have < need) {
-      return Failure("insufficient_balance: '" + from + "' has " + have_text + " " + draft.asset +
-                     " available, the transaction needs " + FormatAmount(need, decimals) + skip);
+    if (auto e =
+            CheckAvailable(signer.account, "'" + signer.name + "'", draft.asset, need, decimals)) {
+      return e;
     }
   }
   if (draft.receiver) {
-    auto receiver = cli.GetAccount(*draft.receiver);
+    auto receiver = CheckReceiver(cli, *draft.receiver);
     if (!receiver) return std::move(receiver).error();
-    if (!receiver->has_value()) {
-      return Failure("unknown_account: " + draft.receiver->ToString() +
-                     " is not a registered account" + skip);
-    }
-    if ((*receiver)->frozen) {
-      return Failure("receiver_frozen: account " + draft.receiver->ToString() + " is frozen" +
-                     skip);
-    }
   }
   return std::nullopt;
 }
@@ -216,85 +233,130 @@ void PrintEvents(Cli& cli, const rapidjson::Value& receipt) {
         line += " " + key + "=" + std::to_string(m.value.GetUint64());
       }
     }
-    Line(cli, "event", line);
+    PrintLine(cli, "event", line);
   }
 }
 
 }  // namespace
 
-int SignAndSubmit(Cli& cli) {
-  // 1. The command line alone: nothing is read or asked before it is right.
-  auto draft = DraftOperation(cli.cmd(), Resolver(cli));
-  if (!draft) return cli.Fail(draft.error());
-  const std::string memo = cli.Flag("memo");
-  if (auto e = CheckMemo("memo", memo)) return cli.Fail(*e);
-  std::optional<uint64_t> nonce;
+void PrintLine(Cli& cli, std::string_view label, const std::string& value) {
+  cli.out() << std::left << std::setw(8) << label << value << "\n";
+}
+
+CliResult<SigningFlags> ReadSigningFlags(const Cli& cli) {
+  SigningFlags f;
+  f.from = cli.Flag("from");
+  f.memo = cli.Flag("memo");
+  if (auto e = CheckMemo("memo", f.memo)) return std::move(*e);
   if (cli.Has("nonce")) {
     auto n = ParseUintFlag("nonce", cli.Flag("nonce"));
-    if (!n) return cli.Fail(n.error());
-    nonce = *n;
+    if (!n) return std::move(n).error();
+    f.nonce = *n;
   }
-  uint64_t expires_in = kDefaultExpiresIn;
+  f.expires_in = kDefaultExpiresIn;
   if (cli.Has("expires-in")) {
     auto n = ParseUintFlag("expires-in", cli.Flag("expires-in"));
-    if (!n) return cli.Fail(n.error());
+    if (!n) return std::move(n).error();
     if (*n == 0 || *n > kMaxExpiresIn) {
-      return cli.Fail(
-          UsageError("--expires-in must be 1 to " + std::to_string(kMaxExpiresIn) + " blocks"));
+      return UsageError("--expires-in must be 1 to " + std::to_string(kMaxExpiresIn) + " blocks");
     }
-    expires_in = *n;
+    f.expires_in = *n;
   }
   auto wait_seconds = WaitSeconds(cli);
-  if (!wait_seconds) return cli.Fail(wait_seconds.error());
-  const std::string from = cli.Flag("from");
-  auto info = cli.keystore().Info(from);
-  if (!info) return cli.Fail(Failure(info.error().message));
+  if (!wait_seconds) return std::move(wait_seconds).error();
+  f.wait = cli.Has("wait");
+  f.wait_seconds = *wait_seconds;
+  f.precheck = !cli.Has("no-precheck");
+  return f;
+}
 
-  // 2. What the node knows: chain id and height, the sender's next nonce and
-  //    balances, the asset's decimals.
+CliResult<Signer> ReadSigner(Cli& cli, const SigningFlags& flags) {
+  auto info = cli.keystore().Info(flags.from);
+  if (!info) return Failure(info.error().message);
   auto chain = cli.GetChainInfo();
-  if (!chain) return cli.Fail(chain.error());
-  auto sender = cli.GetAccount(info->address);
-  if (!sender) return cli.Fail(sender.error());
-  if (!sender->has_value()) {
-    return cli.Fail(Failure("unknown_sender: key '" + from + "' (" + info->address.ToString() +
-                            ") is not a registered account on " + chain->chain_id));
+  if (!chain) return std::move(chain).error();
+  auto account = cli.GetAccount(info->address);
+  if (!account) return std::move(account).error();
+  if (!account->has_value()) {
+    return Failure("unknown_sender: key '" + flags.from + "' (" + info->address.ToString() +
+                   ") is not a registered account on " + chain->chain_id);
   }
-  uint8_t decimals = 0;
-  if (draft->asset_must_exist) {
-    auto asset = cli.FindAsset("asset", draft->asset);
-    if (!asset) return cli.Fail(asset.error());
-    decimals = asset->decimals;
-  }
-  if (auto e = SetAmount(*draft, decimals)) return cli.Fail(*e);
-  if (!cli.Has("no-precheck")) {
-    if (auto e = Precheck(cli, *draft, **sender, decimals, from)) return cli.Fail(*e);
-  }
+  return Signer{flags.from, info->address, *chain, std::move(**account)};
+}
 
-  // 3. Sign and submit. A nonce held by another pending transaction of this
-  //    sender moves to the next one, and a nonce a block used meanwhile to
-  //    the account's new next nonce (unless --nonce fixed it).
-  auto key = cli.UnlockKey(from);
+std::string NotSubmitted() {
+  return " (not submitted; --no-precheck submits anyway)";
+}
+
+CliCheck CheckSender(const Signer& signer) {
+  if (!signer.account.frozen) return std::nullopt;
+  return Failure("sender_frozen: account " + signer.account.address + " is frozen" +
+                 NotSubmitted());
+}
+
+bool HasRole(const AccountInfo& account, std::string_view role) {
+  return std::find(account.roles.begin(), account.roles.end(), role) != account.roles.end();
+}
+
+uint64_t Available(const AccountInfo& account, const std::string& asset, uint8_t decimals) {
+  for (const auto& b : account.balances) {
+    if (b.asset != asset) continue;
+    if (auto v = ParseAmount(b.available, decimals)) return *v;
+  }
+  return 0;
+}
+
+CliCheck CheckAvailable(const AccountInfo& account, const std::string& who,
+                        const std::string& asset, uint64_t need, uint8_t decimals) {
+  const uint64_t have = Available(account, asset, decimals);
+  if (have >= need) return std::nullopt;
+  return Failure("insufficient_balance: " + who + " has " + FormatAmount(have, decimals) + " " +
+                 asset + " available, the transaction needs " + FormatAmount(need, decimals) +
+                 NotSubmitted());
+}
+
+CliResult<AccountInfo> CheckReceiver(Cli& cli, const Address& receiver) {
+  auto account = cli.GetAccount(receiver);
+  if (!account) return std::move(account).error();
+  if (!account->has_value()) {
+    return Failure("unknown_account: " + receiver.ToString() + " is not a registered account" +
+                   NotSubmitted());
+  }
+  if ((*account)->frozen) {
+    return Failure("receiver_frozen: account " + receiver.ToString() + " is frozen" +
+                   NotSubmitted());
+  }
+  return std::move(**account);
+}
+
+int SignSubmitFollow(Cli& cli, const SigningFlags& flags, const Signer& signer, const Operation& op,
+                     const FollowOptions& follow) {
+  // The passphrase is asked only now, so a node that is down or a precheck
+  // that fails never prompts. A nonce held by another pending transaction of
+  // this sender moves to the next one, and a nonce a block used meanwhile to
+  // the account's new next nonce (unless --nonce fixed it).
+  auto key = cli.UnlockKey(flags.from);
   if (!key) return cli.Fail(key.error());
   TxParams params;
-  params.chain_id = chain->chain_id;
-  params.sender = info->address;
-  params.nonce = nonce.value_or((*sender)->nonce);
-  params.expiry_height = chain->height + expires_in;
-  params.memo = memo;
+  params.chain_id = signer.chain.chain_id;
+  params.sender = signer.address;
+  params.nonce = flags.nonce.value_or(signer.account.nonce);
+  params.expiry_height = signer.chain.height + flags.expires_in;
+  params.memo = flags.memo;
   for (int bumps = 0;; ++bumps) {
-    TransactionPtr tx = SignOperation(draft->op, params, *key);
+    TransactionPtr tx = SignOperation(op, params, *key);
     auto submitted = Submit(cli, *tx);
     if (submitted) {
-      return SubmitAndFollow(cli, submitted->id, submitted->status, *wait_seconds);
+      return SubmitAndFollow(cli, submitted->id, submitted->status, flags.wait, flags.wait_seconds,
+                             follow, std::pair{signer.address, params.nonce});
     }
-    if (!nonce && bumps < kMaxNonceBumps && IsRejection(submitted.error(), "nonce_in_use")) {
+    if (!flags.nonce && bumps < kMaxNonceBumps && IsRejection(submitted.error(), "nonce_in_use")) {
       ++params.nonce;
       continue;
     }
-    if (!nonce && bumps < kMaxNonceBumps && IsRejection(submitted.error(), "nonce_too_low")) {
+    if (!flags.nonce && bumps < kMaxNonceBumps && IsRejection(submitted.error(), "nonce_too_low")) {
       // A block committed the nonce between account_get and tx_submit.
-      auto again = cli.GetAccount(info->address);
+      auto again = cli.GetAccount(signer.address);
       if (!again) return cli.Fail(again.error());
       const uint64_t next = again->has_value() ? (*again)->nonce : 0;
       params.nonce = std::max(params.nonce + 1, next);
@@ -302,6 +364,32 @@ int SignAndSubmit(Cli& cli) {
     }
     return cli.Fail(DescribeRpcError(submitted.error(), "tx_submit", cli.rpc_url()));
   }
+}
+
+int SignAndSubmit(Cli& cli) {
+  // 1. The command line alone: nothing is read or asked before it is right.
+  auto draft = DraftOperation(cli.cmd(), Resolver(cli));
+  if (!draft) return cli.Fail(draft.error());
+  auto flags = ReadSigningFlags(cli);
+  if (!flags) return cli.Fail(flags.error());
+
+  // 2. What the node knows: chain id and height, the sender's next nonce and
+  //    balances, the asset's decimals.
+  auto signer = ReadSigner(cli, *flags);
+  if (!signer) return cli.Fail(signer.error());
+  uint8_t decimals = 0;
+  if (draft->asset_must_exist) {
+    auto asset = cli.FindAsset("asset", draft->asset);
+    if (!asset) return cli.Fail(asset.error());
+    decimals = asset->decimals;
+  }
+  if (auto e = SetAmount(*draft, decimals)) return cli.Fail(*e);
+  if (flags->precheck) {
+    if (auto e = Precheck(cli, *draft, *signer, decimals)) return cli.Fail(*e);
+  }
+
+  // 3. Sign, submit, follow.
+  return SignSubmitFollow(cli, *flags, *signer, draft->op);
 }
 
 int TxSign(Cli& cli) {
@@ -348,7 +436,7 @@ int TxSend(Cli& cli) {
   if (!submitted) {
     return cli.Fail(DescribeRpcError(submitted.error(), "tx_submit", cli.rpc_url()));
   }
-  return SubmitAndFollow(cli, submitted->id, submitted->status, *wait_seconds);
+  return SubmitAndFollow(cli, submitted->id, submitted->status, cli.Has("wait"), *wait_seconds);
 }
 
 int TxStatus(Cli& cli) {
@@ -366,20 +454,20 @@ int TxStatus(Cli& cli) {
     cli.out() << answer->Serialize() << "\n";
     return state->status == "failed" || state->status == "unknown" ? kExitFailed : kExitOk;
   }
-  Line(cli, "id", id);
+  PrintLine(cli, "id", id);
   if (const auto* tx = JsonObject(answer->value(), "transaction")) {
-    Line(cli, "type", JsonString(*tx, "type").value_or("?"));
-    Line(cli, "sender", JsonString(*tx, "sender").value_or("?"));
-    if (auto n = JsonUint(*tx, "nonce")) Line(cli, "nonce", std::to_string(*n));
+    PrintLine(cli, "type", JsonString(*tx, "type").value_or("?"));
+    PrintLine(cli, "sender", JsonString(*tx, "sender").value_or("?"));
+    if (auto n = JsonUint(*tx, "nonce")) PrintLine(cli, "nonce", std::to_string(*n));
     if (const auto* op = JsonObject(*tx, "operation")) {
       for (const auto& m : op->GetObject()) {
         if (!m.value.IsString() && !m.value.IsUint64()) continue;
-        Line(cli, std::string(m.name.GetString(), m.name.GetStringLength()),
-             m.value.IsString() ? std::string(m.value.GetString(), m.value.GetStringLength())
-                                : std::to_string(m.value.GetUint64()));
+        PrintLine(cli, std::string(m.name.GetString(), m.name.GetStringLength()),
+                  m.value.IsString() ? std::string(m.value.GetString(), m.value.GetStringLength())
+                                     : std::to_string(m.value.GetUint64()));
       }
     }
-    if (auto memo = JsonString(*tx, "memo"); memo && !memo->empty()) Line(cli, "memo", *memo);
+    if (auto memo = JsonString(*tx, "memo"); memo && !memo->empty()) PrintLine(cli, "memo", *memo);
   }
   int rc = Report(cli, id, *state);
   if (const auto* r = JsonObject(answer->value(), "receipt")) PrintEvents(cli, *r);
