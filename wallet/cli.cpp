@@ -152,7 +152,13 @@ std::vector<CommandSpec> CoreCommands() {
 }
 
 const std::vector<CommandSpec>& Commands() {
-  static const std::vector<CommandSpec> kTable = CoreCommands();
+  static const std::vector<CommandSpec> kTable = [] {
+    std::vector<CommandSpec> t = CoreCommands();
+    for (auto group : {FxCommands}) {
+      for (auto& spec : group()) t.push_back(std::move(spec));
+    }
+    return t;
+  }();
   return kTable;
 }
 

@@ -2,6 +2,7 @@
 //   cli_key.cpp     key new | list | show
 //   cli_submit.cpp  pay, the admin operations, tx sign | send | status
 //   cli_query.cpp   balance, history, statement, asset list
+//   cli_fx.cpp      fx publish | pay | fee | rate | history
 // The command table that maps word paths to them is in cli.cpp; the groups
 // with their own files contribute their rows through *Commands().
 #pragma once
@@ -20,6 +21,12 @@ int TxSign(Cli& cli);
 int TxSend(Cli& cli);
 int TxStatus(Cli& cli);
 
+int FxPublish(Cli& cli);
+int FxPay(Cli& cli);
+int FxFee(Cli& cli);
+int FxRate(Cli& cli);
+int FxHistory(Cli& cli);
+
 int Balance(Cli& cli);
 int History(Cli& cli);
 int Statement(Cli& cli);
@@ -30,5 +37,8 @@ int AssetList(Cli& cli);
 const std::vector<std::string>& SigningFlagNames();
 const std::string& SigningSynopsis();
 std::vector<std::string> WithSigningFlags(std::vector<std::string> own);
+
+// Command groups kept in their own files, appended to cli.cpp's table.
+std::vector<CommandSpec> FxCommands();
 
 }  // namespace corridor::wallet::cli
