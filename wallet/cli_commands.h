@@ -3,6 +3,8 @@
 //   cli_submit.cpp  pay, the admin operations, tx sign | send | status
 //   cli_query.cpp   balance, history, statement, asset list
 //   cli_fx.cpp      fx publish | pay | fee | rate | history
+//   cli_settle.cpp  settle batch | status
+//   cli_exchange.cpp exchange deposit | withdraw | reference
 // The command table that maps word paths to them is in cli.cpp; the groups
 // with their own files contribute their rows through *Commands().
 #pragma once
@@ -27,6 +29,13 @@ int FxFee(Cli& cli);
 int FxRate(Cli& cli);
 int FxHistory(Cli& cli);
 
+int SettleBatchCommand(Cli& cli);
+int SettleStatus(Cli& cli);
+
+int ExchangeDepositCommand(Cli& cli);
+int ExchangeWithdrawCommand(Cli& cli);
+int ExchangeReference(Cli& cli);
+
 int Balance(Cli& cli);
 int History(Cli& cli);
 int Statement(Cli& cli);
@@ -40,5 +49,7 @@ std::vector<std::string> WithSigningFlags(std::vector<std::string> own);
 
 // Command groups kept in their own files, appended to cli.cpp's table.
 std::vector<CommandSpec> FxCommands();
+std::vector<CommandSpec> SettleCommands();
+std::vector<CommandSpec> ExchangeCommands();
 
 }  // namespace corridor::wallet::cli

@@ -1,0 +1,201 @@
+// The settlement commands: settle batch (settle_batch from a trades CSV) and
+// settle status (settlement_getBatch). docs/wallet.md "Settlement".
+#include "wallet/cli_settle.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+#include "wallet/cli_commands.h"
+#include "wallet/cli_signing.h"
+#include "wallet/cli_table.h"
+#include "wallet/cli_values.h"
+
+namespace corridor::wallet::cli {
+
+namespace {
+
+// The whole file, at most kMaxTradesFileBytes; errors name --file.
+CliResult<std::string> ReadTradesFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return UsageError("--file: cannot read '" + path + "': " + std::strerror(errno));
+  }
+  std::string text;
+  char buf[64 * 1024];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    text.append(buf, static_cast<size_t>(in.gcount()));
+    if (text.size() > kMaxTradesFileBytes) {
+      return UsageError("--file: '" + path + "' is larger than " +
+                        std::to_string(kMaxTradesFileBytes >> 20) + " MiB; a batch holds at most " +
+                        std::to_string(kMaxBatchTrades) + " trades");
+    }
+  }
+  if (in.bad()) return UsageError("--file: cannot read '" + path + "'");
+  return text;
+}
+
+// The display name of a file in messages: its last path component.
+std::string FileName(const std::string& path) {
+  const size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// After --wait: what the receipt says about the batch — its size when it
+// settled, the failing trade (with its line in the file) when it did not.
+void DescribeBatch(Cli& cli, const rapidjson::Value& answer, const std::vector<CsvTrade>& rows,
+                   const std::string& file) {
+  const auto* receipt = JsonObject(answer, "receipt");
+  if (receipt == nullptr) return;
+  const auto* events = JsonArray(*receipt, "events");
+  if (events == nullptr) return;
+  for (const auto& e : events->GetArray()) {
+    const std::string type = JsonString(e, "type").value_or("");
+    if (type == "batch_settled") {
+      PrintLine(cli, "settled",
+                std::to_string(JsonUint(e, "trades").value_or(0)) + " trades, " +
+                    std::to_string(JsonUint(e, "movements").value_or(0)) + " balance movements");
+    } else if (type == "batch_failed") {
+      const uint64_t i = JsonUint(e, "tradeIndex").value_or(UINT64_MAX);
+      std::string where = "#" + std::to_string(i + 1);
+      if (i < rows.size()) {
+        where +=
+            " '" + rows[i].trade_id + "' (" + file + " line " + std::to_string(rows[i].line) + ")";
+      }
+      std::string what = JsonString(e, "reason").value_or("?");
+      if (auto a = JsonString(e, "account")) what += " account=" + *a;
+      if (auto a = JsonString(e, "asset")) what += " asset=" + *a;
+      PrintLine(cli, "trade", where + ": " + what);
+    }
+  }
+}
+
+}  // namespace
+
+int SettleBatchCommand(Cli& cli) {
+  // 1. The command line and the file alone: every row is checked before the
+  //    node is asked anything.
+  const std::string batch_id = cli.Flag("batch-id");
+  if (!IsValidExternalId(batch_id)) {
+    return cli.Fail(UsageError("--batch-id must be 1-64 characters of printable ASCII, not '" +
+                               batch_id + "'"));
+  }
+  const std::string path = cli.Flag("file");
+  const std::string file = FileName(path);
+  auto text = ReadTradesFile(path);
+  if (!text) return cli.Fail(text.error());
+  KeyLookup key = [&cli](const std::string& name) -> std::optional<Address> {
+    if (!Keystore::IsValidName(name)) return std::nullopt;
+    auto info = cli.keystore().Info(name);
+    if (!info) return std::nullopt;
+    return info->address;
+  };
+  auto rows = ParseTradesCsv(*text, file, key);
+  if (!rows) return cli.Fail(rows.error());
+  auto flags = ReadSigningFlags(cli);
+  if (!flags) return cli.Fail(flags.error());
+
+  // 2. The node: signer, the assets' decimals.
+  auto signer = ReadSigner(cli, *flags);
+  if (!signer) return cli.Fail(signer.error());
+  auto assets = cli.ListAssets();
+  if (!assets) return cli.Fail(assets.error());
+  DecimalsLookup decimals = [&](const std::string& code) -> std::optional<uint8_t> {
+    for (const auto& a : *assets) {
+      if (a.code == code) return a.decimals;
+    }
+    return std::nullopt;
+  };
+  auto batch = BuildSettleBatch(batch_id, *rows, file, decimals);
+  if (!batch) return cli.Fail(batch.error());
+  Writer w;
+  batch->Encode(w);
+  if (w.size() > kMaxOperationBytes) {
+    return cli.Fail(UsageError(file + ": the batch encodes to " + std::to_string(w.size()) +
+                               " bytes, more than a transaction holds (" +
+                               std::to_string(kMaxOperationBytes) + "); split it"));
+  }
+
+  // 3. Prechecks: the signer may settle, and the batch id is still free (a
+  //    batch id applies once: a resubmission after a timeout is told here).
+  if (flags->precheck) {
+    if (auto e = CheckSender(*signer)) return cli.Fail(*e);
+    if (!HasRole(signer->account, "operator")) {
+      return cli.Fail(Failure("unauthorized_role: key '" + signer->name +
+                              "' does not hold the operator role" + NotSubmitted()));
+    }
+    rpc::Json p = rpc::Json::Object();
+    p.Set("batchId", batch_id);
+    auto settled = cli.CallRaw("settlement_getBatch", p);
+    if (settled) {
+      return cli.Fail(
+          Failure("batch_already_settled: batch '" + batch_id + "' was settled at height " +
+                  std::to_string(JsonUint(settled->value(), "height").value_or(0)) +
+                  " by transaction " + JsonString(settled->value(), "txId").value_or("?") +
+                  "; see 'corridor settle status'" + NotSubmitted()));
+    }
+    if (settled.error().code != rpc::kNotFound) {
+      return cli.Fail(DescribeRpcError(settled.error(), "settlement_getBatch", cli.rpc_url()));
+    }
+  }
+
+  PrintLine(cli, "batch",
+            batch_id + " (" + std::to_string(batch->trades.size()) + " trades from " + file + ")");
+  FollowOptions follow;
+  follow.light = true;  // the transaction's JSON lists every trade: read it once
+  follow.describe = [&rows, &file](Cli& c, const rapidjson::Value& answer) {
+    DescribeBatch(c, answer, *rows, file);
+  };
+  return SignSubmitFollow(cli, *flags, *signer, std::move(*batch), follow);
+}
+
+int SettleStatus(Cli& cli) {
+  const std::string& id = cli.positionals()[0];
+  if (!IsValidExternalId(id)) {
+    return cli.Fail(UsageError("BATCH_ID must be 1-64 characters of printable ASCII"));
+  }
+  rpc::Json p = rpc::Json::Object();
+  p.Set("batchId", id);
+  auto r = cli.Call("settlement_getBatch", p);
+  if (!r) return cli.Fail(r.error());
+  if (cli.Has("json")) {
+    cli.out() << r->Serialize() << "\n";
+    return kExitOk;
+  }
+  const auto& v = r->value();
+  auto num = [&](const char* key) {
+    auto n = JsonUint(v, key);
+    return n ? std::to_string(*n) : std::string("?");
+  };
+  PrintField(cli.out(), "batch", id);
+  PrintField(cli.out(), "status", JsonString(v, "status").value_or("?"));
+  PrintField(cli.out(), "tx", JsonString(v, "txId").value_or("?"));
+  PrintField(cli.out(), "height", num("height"));
+  if (auto t = JsonUint(v, "timestamp")) PrintField(cli.out(), "time", FormatTime(*t));
+  PrintField(cli.out(), "operator", JsonString(v, "operator").value_or("?"));
+  PrintField(cli.out(), "trades", num("trades"));
+  PrintField(cli.out(), "movements", num("movements"));
+  return kExitOk;
+}
+
+std::vector<CommandSpec> SettleCommands() {
+  return {
+      {{"settle", "batch"},
+       {},
+       WithSigningFlags({"file", "batch-id"}),
+       {"from", "file", "batch-id"},
+       "--file TRADES.csv --batch-id ID " + SigningSynopsis(),
+       "settle a CSV of matched trades as one all-or-nothing batch (operator key)",
+       SettleBatchCommand},
+      {{"settle", "status"},
+       {"BATCH_ID"},
+       {"json"},
+       {},
+       "[--json]",
+       "a settled batch: its transaction, height, trades and movements",
+       SettleStatus},
+  };
+}
+
+}  // namespace corridor::wallet::cli
