@@ -10,9 +10,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <sstream>
 
@@ -143,18 +145,32 @@ class WalletCli : public ::testing::Test {
     if (!r) return std::nullopt;
     return r->value()["height"].GetUint64();
   }
-  // USD available to a dev account, in cents, as node `i` reports it.
-  static uint64_t UsdCents(size_t i, const std::string& dev_name) {
+  // An asset (2 decimals) available to a dev account, in cents, as node `i`
+  // reports it.
+  static uint64_t Cents(size_t i, const std::string& dev_name, const std::string& asset) {
     rpc::Json p = rpc::Json::Object();
     p.Set("address", AddressOf(dev_name));
     auto r = Call(i, "account_get", p);
     if (!r) return UINT64_MAX;
     for (const auto& b : r->value()["balances"].GetArray()) {
-      if (std::string(b["asset"].GetString()) == "USD") {
+      if (std::string(b["asset"].GetString()) == asset) {
         return ParseAmount(b["available"].GetString(), 2).value();
       }
     }
     return 0;
+  }
+  static uint64_t UsdCents(size_t i, const std::string& dev_name) {
+    return Cents(i, dev_name, "USD");
+  }
+  // EUR and USD of the three traders of the settlement tests, "name/asset".
+  static std::map<std::string, uint64_t> TraderBalances(size_t node) {
+    std::map<std::string, uint64_t> b;
+    for (const char* who : {"alice", "bob", "exchange"}) {
+      for (const char* asset : {"EUR", "USD"}) {
+        b[std::string(who) + "/" + asset] = Cents(node, who, asset);
+      }
+    }
+    return b;
   }
   // The USD row of `corridor balance`, in cents.
   static uint64_t CliUsdCents(size_t node, const std::string& who) {
@@ -401,6 +417,252 @@ TEST_F(WalletCli, ErrorsAPersonCanActOn) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err.rfind("corridor: cannot reach the node at " + nowhere + " (", 0), 0u) << r.err;
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
+// ---------------------------------------------------------------- fx
+
+TEST_F(WalletCli, FxRatePublishedAndCrossBorderPaymentMadeWithTheCli) {
+  // The exchange holds USD and EUR: it becomes the liquidity provider, with
+  // a 25 bp fee; the oracle publishes 1 USD = 0.92 EUR.
+  CommandResult r = Corridor(0, {"role", "grant", "--from", "admin", "--account", "exchange",
+                                 "--role", "liquidity_provider", "--wait"});
+  ASSERT_EQ(r.exit_code, 0) << last_command_;
+  r = Corridor(0, {"fx", "fee", "--from", "exchange", "--fee-bps", "25", "--wait"});
+  ASSERT_EQ(r.exit_code, 0) << last_command_;
+  r = Corridor(1, {"fx", "publish", "--from", "oracle", "--base", "USD", "--quote", "EUR", "--rate",
+                   "0.92", "--wait"});
+  ASSERT_EQ(r.exit_code, 0) << last_command_;
+  EXPECT_EQ(r.out.rfind("rate    1 USD = 0.92 EUR (23/25 minor units), heights ", 0), 0u)
+      << last_command_;
+  const std::string publish_id = Field(r.out, "id");
+  ExpectOnAllNodes(publish_id, "committed", "success");
+  SyncAll();
+
+  for (size_t i = 0; i < kNodes; ++i) {
+    r = Corridor(i, {"fx", "rate", "USD/EUR"});
+    ASSERT_EQ(r.exit_code, 0) << last_command_;
+    EXPECT_NE(r.out.find("rate       1 USD = 0.92 EUR\n"), std::string::npos) << last_command_;
+    EXPECT_NE(r.out.find("fraction   23/25 EUR minor units per USD minor unit\n"),
+              std::string::npos)
+        << last_command_;
+    EXPECT_NE(r.out.find("usable     yes (next block: yes)"), std::string::npos) << last_command_;
+  }
+  r = Corridor(2, {"fx", "history", "USD/EUR"});
+  ASSERT_EQ(r.exit_code, 0) << last_command_;
+  EXPECT_NE(r.out.find("1 USD = 0.92 EUR"), std::string::npos) << last_command_;
+  EXPECT_NE(r.out.find(AddressOf("oracle")), std::string::npos) << last_command_;
+
+  // 10.00 EUR to bob, paid in USD by alice: ceil(1000 × 25/23) = 1087 cents
+  // plus ceil(1087 × 25 / 10000) = 3 cents fee (docs/state.md §3.3).
+  const uint64_t alice_usd = Cents(0, "alice", "USD"), bob_eur = Cents(0, "bob", "EUR");
+  const uint64_t lp_usd = Cents(0, "exchange", "USD"), lp_eur = Cents(0, "exchange", "EUR");
+  const std::vector<std::string> pay = {
+      "fx",  "pay",          "--from", "alice",    "--to",  "bob",        "--source-asset",
+      "USD", "--dest-asset", "EUR",    "--amount", "10.00", "--provider", "exchange"};
+  auto with = [&](std::vector<std::string> extra) {
+    auto a = pay;
+    a.insert(a.end(), extra.begin(), extra.end());
+    return a;
+  };
+  r = Corridor(3, with({"--max-source", "11.00", "--memo", "REMIT-1", "--wait"}));
+  ASSERT_EQ(r.exit_code, 0) << last_command_;
+  EXPECT_NE(r.out.find("quote   10.87 USD for 10.00 EUR at 1 USD = 0.92 EUR"), std::string::npos)
+      << last_command_;
+  const std::string id = Field(r.out, "id");
+  EXPECT_EQ(Field(r.out, "status"), "committed") << last_command_;
+  ExpectOnAllNodes(id, "committed", "success");
+  for (size_t i = 0; i < kNodes; ++i) {
+    EXPECT_EQ(Cents(i, "alice", "USD"), alice_usd - 1090) << "validator-" << i + 1;
+    EXPECT_EQ(Cents(i, "bob", "EUR"), bob_eur + 1000) << "validator-" << i + 1;
+    EXPECT_EQ(Cents(i, "exchange", "USD"), lp_usd + 1090) << "validator-" << i + 1;
+    EXPECT_EQ(Cents(i, "exchange", "EUR"), lp_eur - 1000) << "validator-" << i + 1;
+  }
+
+  // A bound below the quote: refused locally, and by the chain when sent
+  // anyway, with nothing moved.
+  r = Corridor(0, with({"--max-source", "10.86"}));
+  EXPECT_EQ(r.exit_code, 1) << last_command_;
+  EXPECT_EQ(r.err.rfind("corridor: slippage_exceeded: at the current rate 10.00 EUR costs 10.87 "
+                        "USD before the fee, more than --max-source 10.86",
+                        0),
+            0u)
+      << r.err;
+  r = Corridor(0, with({"--max-source", "10.88", "--no-precheck", "--wait"}));
+  EXPECT_EQ(r.exit_code, 1) << last_command_;
+  EXPECT_NE(r.err.find("failed: slippage_exceeded"), std::string::npos) << last_command_;
+  SyncAll();
+  EXPECT_EQ(Cents(1, "bob", "EUR"), bob_eur + 1000);
+}
+
+// ---------------------------------------------------------------- settlement
+
+// Writes `n` trades (EUR against USD among alice, bob and the exchange) to
+// `path`; returns each "name/asset" balance's expected change in cents.
+std::map<std::string, int64_t> WriteTrades(const std::string& path, size_t n,
+                                           const std::string& prefix) {
+  std::ofstream out(path);
+  out << "trade_id,buyer,seller,base_asset,base_amount,quote_asset,quote_amount\n";
+  out << "# " << n << " matched trades\n";
+  std::map<std::string, int64_t> delta;
+  static const char* kPairs[3][2] = {{"alice", "bob"}, {"exchange", "bob"}, {"alice", "exchange"}};
+  for (size_t i = 0; i < n; ++i) {
+    const std::string buyer = kPairs[i % 3][0], seller = kPairs[i % 3][1];
+    const int64_t eur = 100 + static_cast<int64_t>(i % 5);
+    const int64_t usd = 110 + static_cast<int64_t>(i % 7);
+    // Addresses and key names both work; use each.
+    out << prefix << i << "," << (i % 2 == 0 ? AddressOf(buyer) : buyer) << "," << seller << ",EUR,"
+        << FormatAmount(static_cast<uint64_t>(eur), 2) << ",USD,"
+        << FormatAmount(static_cast<uint64_t>(usd), 2) << "\n";
+    delta[buyer + "/EUR"] += eur;
+    delta[buyer + "/USD"] -= usd;
+    delta[seller + "/EUR"] -= eur;
+    delta[seller + "/USD"] += usd;
+  }
+  return delta;
+}
+
+TEST_F(WalletCli, SettlementBatchFromACsvCommitsAndShowsInSettleStatus) {
+  const std::string batch_id = "CLI-B-" + std::to_string(::getpid());
+  const std::string csv = (dir_ / "trades.csv").string();
+  constexpr size_t kTrades = 300;
+  const auto delta = WriteTrades(csv, kTrades, "T-");
+  SyncAll();
+  const auto before = TraderBalances(0);
+
+  CommandResult r = Corridor(0, {"settle", "batch", "--from", "exchange", "--file", csv,
+                                 "--batch-id", batch_id, "--wait", "--timeout", "60"});
+  ASSERT_EQ(r.exit_code, 0) << last_command_;
+  EXPECT_EQ(Field(r.out, "batch"), batch_id) << last_command_;
+  EXPECT_NE(r.out.find("(300 trades from trades.csv)"), std::string::npos) << last_command_;
+  EXPECT_EQ(Field(r.out, "status"), "committed") << last_command_;
+  const auto moved =
+      std::count_if(delta.begin(), delta.end(), [](const auto& d) { return d.second != 0; });
+  EXPECT_NE(r.out.find("settled 300 trades, " + std::to_string(moved) + " balance movements"),
+            std::string::npos)
+      << last_command_;
+  const std::string id = Field(r.out, "id");
+  ExpectOnAllNodes(id, "committed", "success");
+
+  for (size_t i = 0; i < kNodes; ++i) {
+    r = Corridor(i, {"settle", "status", batch_id});
+    ASSERT_EQ(r.exit_code, 0) << last_command_;
+    EXPECT_EQ(Field(r.out, "status"), "settled") << last_command_;
+    EXPECT_EQ(Field(r.out, "tx"), id) << last_command_;
+    EXPECT_EQ(Field(r.out, "trades"), "300") << last_command_;
+    EXPECT_EQ(Field(r.out, "operator"), AddressOf("exchange")) << last_command_;
+    const auto after = TraderBalances(i);
+    for (const auto& [key, change] : delta) {
+      EXPECT_EQ(static_cast<int64_t>(after.at(key)) - static_cast<int64_t>(before.at(key)), change)
+          << key << " on validator-" << i + 1;
+    }
+  }
+
+  // The same batch id again: the CLI says it is settled and where.
+  r = Corridor(1, {"settle", "batch", "--from", "exchange", "--file", csv, "--batch-id", batch_id});
+  EXPECT_EQ(r.exit_code, 1) << last_command_;
+  EXPECT_EQ(
+      r.err.rfind(
+          "corridor: batch_already_settled: batch '" + batch_id + "' was settled at height ", 0),
+      0u)
+      << r.err;
+
+  // A batch whose last trade cannot be covered: nothing moves, and the
+  // failing trade is named with its line in the file.
+  const std::string bad = (dir_ / "short.csv").string();
+  std::ofstream(bad) << "trade_id,buyer,seller,base_asset,base_amount,quote_asset,quote_amount\n"
+                        "F-1,alice,bob,EUR,1.00,USD,1.10\n"
+                        "F-2,exchange,bob,EUR,1.00,USD,1.10\n"
+                        "F-3,alice,bob,EUR,99999999.00,USD,1.10\n";
+  SyncAll();
+  const auto unchanged = TraderBalances(0);
+  r = Corridor(2, {"settle", "batch", "--from", "exchange", "--file", bad, "--batch-id",
+                   batch_id + "-short", "--wait"});
+  EXPECT_EQ(r.exit_code, 1) << last_command_;
+  EXPECT_NE(r.out.find("trade   #3 'F-3' (short.csv line 4): insufficient_balance account=" +
+                       AddressOf("bob") + " asset=EUR"),
+            std::string::npos)
+      << last_command_;
+  SyncAll();
+  EXPECT_EQ(TraderBalances(3), unchanged);
+  r = Corridor(3, {"settle", "status", batch_id + "-short"});
+  EXPECT_EQ(r.exit_code, 1) << last_command_;
+  EXPECT_NE(r.err.find("has not been settled"), std::string::npos) << r.err;
+
+  // A mistake in the file is named before anything is signed.
+  std::ofstream(bad) << "G-1,alice,bob,EUR,1.001,USD,1.10\n";
+  r = Corridor(0, {"settle", "batch", "--from", "exchange", "--file", bad, "--batch-id", "G"});
+  EXPECT_EQ(r.exit_code, 2) << last_command_;
+  EXPECT_EQ(r.err,
+            "corridor: short.csv line 1, column 5 (base_amount): amount '1.001' has more than 2 "
+            "decimal places\n");
+}
+
+// How long `corridor settle batch` takes from start to committed for a large
+// batch (docs/wallet.md): CORRIDOR_CLI_BATCH_TRADES=20000 runs it, else it
+// is skipped so the suite stays fast.
+TEST_F(WalletCli, LargeSettlementBatchTiming) {
+  const char* env = std::getenv("CORRIDOR_CLI_BATCH_TRADES");
+  if (env == nullptr) GTEST_SKIP() << "set CORRIDOR_CLI_BATCH_TRADES=20000 to time a large batch";
+  const size_t n = std::strtoull(env, nullptr, 10);
+  ASSERT_GT(n, 0u);
+  const std::string csv = (dir_ / "large.csv").string();
+  const auto delta = WriteTrades(csv, n, "L-");
+  SyncAll();
+  const auto before = TraderBalances(0);
+  const std::string batch_id = "CLI-L-" + std::to_string(::getpid());
+  const auto start = std::chrono::steady_clock::now();
+  CommandResult r = testing::RunCommand(
+      {CORRIDOR, "--rpc", Url(0), "--keystore", Keystore(), "settle", "batch", "--from", "exchange",
+       "--file", csv, "--batch-id", batch_id, "--wait", "--timeout", "600"},
+      660s);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - start)
+                      .count();
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(Field(r.out, "status"), "committed") << r.out;
+  std::cout << "corridor settle batch of " << n << " trades (" << fs::file_size(csv)
+            << " bytes of CSV): " << ms << " ms from start to committed\n"
+            << r.out;
+  const auto after = TraderBalances(0);
+  for (const auto& [key, change] : delta) {
+    EXPECT_EQ(static_cast<int64_t>(after.at(key)) - static_cast<int64_t>(before.at(key)), change)
+        << key;
+  }
+}
+
+// ---------------------------------------------------------------- exchange
+
+TEST_F(WalletCli, ExchangeDepositAndWithdrawalByReference) {
+  // A custody desk: a new key, registered, with the custody role.
+  CommandResult r = Corridor(0, {"key", "new", "desk"});
+  ASSERT_EQ(r.exit_code, 0) << last_command_;
+  r = Corridor(0, {"account", "register", "--from", "compliance", "--account", "desk",
+                   "--kyc-level", "3", "--jurisdiction", "SG", "--wait"});
+  ASSERT_EQ(r.exit_code, 0) << last_command_;
+  r = Corridor(
+      0, {"role", "grant", "--from", "admin", "--account", "desk", "--role", "custody", "--wait"});
+  ASSERT_EQ(r.exit_code, 0) << last_command_;
+  const std::string ref = "DEP-" + std::to_string(::getpid());
+  const uint64_t alice = Cents(0, "alice", "USD");
+  r = Corridor(0, {"exchange", "deposit", "--from", "alice", "--custody", "desk", "--asset", "USD",
+                   "--amount", "5.00", "--reference", ref, "--wait"});
+  ASSERT_EQ(r.exit_code, 0) << last_command_;
+  const std::string deposit = Field(r.out, "id");
+  r = Corridor(0, {"exchange", "withdraw", "--from", "desk", "--to", "alice", "--asset", "USD",
+                   "--amount", "2.00", "--reference", "WD-" + ref, "--wait"});
+  ASSERT_EQ(r.exit_code, 0) << last_command_;
+  ExpectOnAllNodes(Field(r.out, "id"), "committed", "success");
+  SyncAll();
+  EXPECT_EQ(Cents(2, "alice", "USD"), alice - 300);
+  r = Corridor(1, {"exchange", "reference", "desk", ref});
+  ASSERT_EQ(r.exit_code, 0) << last_command_;
+  EXPECT_EQ(Field(r.out, "tx"), deposit) << last_command_;
+  // The same reference again is refused before it is signed.
+  r = Corridor(1, {"exchange", "deposit", "--from", "alice", "--custody", "desk", "--asset", "USD",
+                   "--amount", "5.00", "--reference", ref});
+  EXPECT_EQ(r.exit_code, 1) << last_command_;
+  EXPECT_EQ(r.err.rfind("corridor: duplicate_reference: reference '" + ref + "' was used", 0), 0u)
+      << r.err;
 }
 
 }  // namespace
