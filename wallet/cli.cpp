@@ -168,7 +168,9 @@ void PrintOverview(std::ostream& out) {
     std::string name;
     for (const auto& w : spec.words) name += (name.empty() ? "" : " ") + w;
     for (const auto& p : spec.positionals) name += " " + p;
-    out << "  " << name << std::string(name.size() < 24 ? 24 - name.size() : 1, ' ') << spec.summary
+    // A name too long for the column gets its summary on the next line.
+    if (name.size() > 22) name += "\n" + std::string(26, ' ');
+    out << "  " << name << std::string(name.size() < 24 ? 24 - name.size() : 0, ' ') << spec.summary
         << "\n";
   }
   out << "\nglobal flags:\n"

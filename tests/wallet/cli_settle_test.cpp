@@ -408,5 +408,21 @@ TEST_F(ExchangeCommands, Reference) {
   ExpectOneErrorLine("'corridor exchange reference' needs REFERENCE");
 }
 
+TEST_F(ExchangeCommands, HelpListsTheNewCommandsInItsColumns) {
+  ASSERT_EQ(Run({"help"}), kExitOk);
+  EXPECT_NE(Out().find("\n  settle status BATCH_ID  a settled batch"), std::string::npos) << Out();
+  EXPECT_NE(Out().find("\n  fx pay                  deliver AMOUNT"), std::string::npos);
+  // A name longer than the column puts its summary on the next line.
+  EXPECT_NE(Out().find("\n  exchange reference CUSTODY REFERENCE\n" + std::string(26, ' ') +
+                       "the deposit or withdrawal"),
+            std::string::npos)
+      << Out();
+  ASSERT_EQ(Run({"help", "settle", "batch"}), kExitOk);
+  EXPECT_EQ(
+      Out().rfind("usage: corridor settle batch --file TRADES.csv --batch-id ID --from NAME", 0),
+      0u)
+      << Out();
+}
+
 }  // namespace
 }  // namespace corridor::wallet::cli
