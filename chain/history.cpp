@@ -62,7 +62,8 @@ OperationValue ValueOf(const Operation& op) {
         } else if constexpr (std::is_same_v<T, FxPayment>) {
           return {o.dest_asset, o.dest_amount};
         } else if constexpr (std::is_same_v<T, ExchangeDeposit> ||
-                             std::is_same_v<T, ExchangeWithdrawal>) {
+                             std::is_same_v<T, ExchangeWithdrawal> ||
+                             std::is_same_v<T, EscrowCreate>) {
           return {o.asset, o.amount};
         } else {
           return {};
@@ -89,6 +90,9 @@ std::vector<Address> PartiesOf(const Operation& op) {
           return {o.custody};
         } else if constexpr (std::is_same_v<T, ExchangeWithdrawal>) {
           return {o.to};
+        } else if constexpr (std::is_same_v<T, EscrowCreate>) {
+          if (o.arbiter.IsZero()) return {o.to};
+          return {o.to, o.arbiter};
         } else {
           return {};
         }

@@ -335,6 +335,66 @@ bool ExchangeWithdrawal::Decode(Reader& r, ExchangeWithdrawal& out) {
   return r.ok();
 }
 
+void EscrowCreate::Encode(Writer& w) const {
+  w.Fixed(to.bytes);
+  w.String(asset);
+  w.U64(amount);
+  w.Fixed(arbiter.bytes);
+  w.Fixed(hash_lock.bytes);
+  w.U64(deadline_height);
+}
+bool EscrowCreate::Decode(Reader& r, EscrowCreate& out) {
+  r.Fixed(out.to.bytes);
+  ReadAssetCodeField(r, out.asset);
+  r.U64(out.amount);
+  r.Fixed(out.arbiter.bytes);
+  r.Fixed(out.hash_lock.bytes);
+  r.U64(out.deadline_height);
+  return r.ok();
+}
+
+void EscrowRelease::Encode(Writer& w) const {
+  w.U64(escrow_id);
+  w.VarBytes(preimage);
+}
+bool EscrowRelease::Decode(Reader& r, EscrowRelease& out) {
+  r.U64(out.escrow_id);
+  r.VarBytes(out.preimage, kMaxPreimageBytes);
+  return r.ok();
+}
+
+void EscrowCancel::Encode(Writer& w) const {
+  w.U64(escrow_id);
+}
+bool EscrowCancel::Decode(Reader& r, EscrowCancel& out) {
+  r.U64(out.escrow_id);
+  return r.ok();
+}
+
+void DisputeOpen::Encode(Writer& w) const {
+  w.Fixed(payment_tx.bytes);
+  w.U64(amount);
+  w.Bool(hold);
+  w.String(reason);
+}
+bool DisputeOpen::Decode(Reader& r, DisputeOpen& out) {
+  r.Fixed(out.payment_tx.bytes);
+  r.U64(out.amount);
+  r.Bool(out.hold);
+  r.String(out.reason, kMaxDisputeReasonBytes);
+  return r.ok();
+}
+
+void DisputeResolve::Encode(Writer& w) const {
+  w.U64(dispute_id);
+  w.U64(refund_amount);
+}
+bool DisputeResolve::Decode(Reader& r, DisputeResolve& out) {
+  r.U64(out.dispute_id);
+  r.U64(out.refund_amount);
+  return r.ok();
+}
+
 OpType TypeOf(const Operation& op) {
   return std::visit([](const auto& o) { return std::decay_t<decltype(o)>::kType; }, op);
 }

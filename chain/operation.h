@@ -17,6 +17,7 @@
 #include "chain/address.h"
 #include "chain/amount.h"
 #include "chain/encoding.h"
+#include "chain/hash.h"
 #include "chain/keys.h"
 #include "chain/limits.h"
 #include "chain/result.h"
@@ -44,6 +45,12 @@ enum class OpType : uint16_t {
   kSettleBatch = 16,
   kExchangeDeposit = 17,
   kExchangeWithdrawal = 18,
+  // 20-29: escrow and disputes (docs/state.md §3.8, §3.9).
+  kEscrowCreate = 20,
+  kEscrowRelease = 21,
+  kEscrowCancel = 22,
+  kDisputeOpen = 23,
+  kDisputeResolve = 24,
 };
 
 // On-chain roles (docs/state.md §3.1). Codes are stable; an account's roles
@@ -360,10 +367,95 @@ struct ExchangeWithdrawal {
   bool operator==(const ExchangeWithdrawal&) const = default;
 };
 
+// Escrow (docs/state.md §3.8): the sender locks `amount` of `asset` for `to`
+// until it is released (by the sender, the named arbiter, or anyone holding
+// the preimage of `hash_lock`), cancelled (by the sender, the receiver or the
+// arbiter) or refunded automatically at the first block with height >=
+// `deadline_height`. A zero `arbiter` / `hash_lock` means none.
+struct EscrowCreate {
+  static constexpr OpType kType = OpType::kEscrowCreate;
+  static constexpr std::string_view kName = "escrow_create";
+
+  Address to;
+  std::string asset;
+  uint64_t amount = 0;
+  Address arbiter;        // zero: no arbiter
+  Hash hash_lock;         // SHA-256 of the preimage; zero: no hash lock
+  uint64_t deadline_height = 0;
+
+  void Encode(Writer& w) const;
+  static bool Decode(Reader& r, EscrowCreate& out);
+  bool operator==(const EscrowCreate&) const = default;
+};
+
+inline constexpr size_t kMaxPreimageBytes = 256;
+
+// Pays an open escrow out to its receiver. `preimage` (0..kMaxPreimageBytes;
+// empty: none) must hash to the escrow's hash lock when given.
+struct EscrowRelease {
+  static constexpr OpType kType = OpType::kEscrowRelease;
+  static constexpr std::string_view kName = "escrow_release";
+
+  uint64_t escrow_id = 0;
+  Bytes preimage;
+
+  void Encode(Writer& w) const;
+  static bool Decode(Reader& r, EscrowRelease& out);
+  bool operator==(const EscrowRelease&) const = default;
+};
+
+// Refunds an open escrow to its sender (the sender cancels, the receiver
+// declines, or the arbiter cancels).
+struct EscrowCancel {
+  static constexpr OpType kType = OpType::kEscrowCancel;
+  static constexpr std::string_view kName = "escrow_cancel";
+
+  uint64_t escrow_id = 0;
+
+  void Encode(Writer& w) const;
+  static bool Decode(Reader& r, EscrowCancel& out);
+  bool operator==(const EscrowCancel&) const = default;
+};
+
+inline constexpr size_t kMaxDisputeReasonBytes = 256;
+
+// A party of a committed payment disputes `amount` (1..the payment's amount)
+// of it (docs/state.md §3.9). With `hold`, that amount is locked in the
+// payee's balance until the dispute is resolved.
+struct DisputeOpen {
+  static constexpr OpType kType = OpType::kDisputeOpen;
+  static constexpr std::string_view kName = "dispute_open";
+
+  Hash payment_tx;
+  uint64_t amount = 0;
+  bool hold = false;
+  std::string reason;  // 1..kMaxDisputeReasonBytes of printable UTF-8
+
+  void Encode(Writer& w) const;
+  static bool Decode(Reader& r, DisputeOpen& out);
+  bool operator==(const DisputeOpen&) const = default;
+};
+
+// An arbiter resolves an open dispute: refund_amount > 0 orders that much paid
+// back from the payee to the payer; 0 dismisses it. Either way a hold is
+// released.
+struct DisputeResolve {
+  static constexpr OpType kType = OpType::kDisputeResolve;
+  static constexpr std::string_view kName = "dispute_resolve";
+
+  uint64_t dispute_id = 0;
+  uint64_t refund_amount = 0;
+
+  void Encode(Writer& w) const;
+  static bool Decode(Reader& r, DisputeResolve& out);
+  bool operator==(const DisputeResolve&) const = default;
+};
+
 using Operation = std::variant<Payment, RegisterAccount, GrantRole, RevokeRole, SetSigners,
                                CreateAsset, Mint, Burn, FreezeAccount, UnfreezeAccount, FreezeAsset,
                                UnfreezeAsset, PublishRate, FxPayment, SetLiquidityFee, SettleBatch,
-                               ExchangeDeposit, ExchangeWithdrawal>;
+                               ExchangeDeposit, ExchangeWithdrawal, EscrowCreate, EscrowRelease,
+                               EscrowCancel>;
 
 OpType TypeOf(const Operation& op);
 std::string_view NameOf(const Operation& op);

@@ -42,6 +42,20 @@ std::string_view EventTypeName(uint16_t type) {
       return "settlement_credit";
     case EventType::kBatchFailed:
       return "batch_failed";
+    case EventType::kEscrowCreated:
+      return "escrow_created";
+    case EventType::kEscrowReleased:
+      return "escrow_released";
+    case EventType::kEscrowRefunded:
+      return "escrow_refunded";
+    case EventType::kDisputeOpened:
+      return "dispute_opened";
+    case EventType::kDisputeResolved:
+      return "dispute_resolved";
+    case EventType::kHoldPlaced:
+      return "hold_placed";
+    case EventType::kHoldReleased:
+      return "hold_released";
   }
   return "unknown";
 }

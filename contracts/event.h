@@ -23,6 +23,22 @@
 //   batch_failed      (a failed settle_batch receipt's only event)
 //                     account=the account at fault (zero when none)
 //                     asset amount=index of the failing trade detail=code
+//   escrow_created    account=escrow sender counterparty=receiver asset amount
+//                     detail=escrow id (the amount moves available -> locked)
+//   escrow_released   account=escrow sender counterparty=receiver asset amount
+//                     detail=escrow id; the balance moves by the transfer event
+//                     emitted with it (after locked -> available)
+//   escrow_refunded   account=escrow sender counterparty=who cancelled (zero
+//                     for the refund at the deadline) asset amount detail=escrow
+//                     id (locked -> available of the sender)
+//   dispute_opened    account=opener counterparty=the other party asset
+//                     amount=disputed amount detail=dispute id
+//   dispute_resolved  account=arbiter counterparty=payer asset amount=refunded
+//                     (0: dismissed) detail=dispute id; a refund moves by the
+//                     transfer event emitted with it (payee -> payer)
+//   hold_placed / hold_released
+//                     account=the account whose funds are held asset amount
+//                     detail=dispute id (available <-> locked)
 #pragma once
 
 #include <cstdint>
@@ -53,6 +69,14 @@ enum class EventType : uint16_t {
   kSettlementDebit = 17,
   kSettlementCredit = 18,
   kBatchFailed = 19,
+  // 20-29: escrow and disputes.
+  kEscrowCreated = 20,
+  kEscrowReleased = 21,
+  kEscrowRefunded = 22,
+  kDisputeOpened = 23,
+  kDisputeResolved = 24,
+  kHoldPlaced = 25,
+  kHoldReleased = 26,
 };
 
 // Stable snake_case name ("transfer", "account_frozen"); "unknown" for other values.

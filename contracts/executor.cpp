@@ -150,6 +150,30 @@ struct StatelessCheck {
     if (op.to == sender) return RC::kSelfPayment;
     return RC::kSuccess;
   }
+  RC operator()(const EscrowCreate& op) const {
+    if (!IsValidAssetCode(op.asset) || op.to.IsZero() || op.arbiter == sender ||
+        op.arbiter == op.to || op.deadline_height == 0) {
+      return RC::kBadField;
+    }
+    if (op.amount == 0) return RC::kZeroAmount;
+    if (op.to == sender) return RC::kSelfPayment;
+    return RC::kSuccess;
+  }
+  RC operator()(const EscrowRelease& op) const {
+    return op.escrow_id == 0 ? RC::kBadField : RC::kSuccess;
+  }
+  RC operator()(const EscrowCancel& op) const {
+    return op.escrow_id == 0 ? RC::kBadField : RC::kSuccess;
+  }
+  RC operator()(const DisputeOpen& op) const {
+    if (op.payment_tx.IsZero() || op.reason.empty() || !IsPrintableUtf8(op.reason)) {
+      return RC::kBadField;
+    }
+    return op.amount == 0 ? RC::kZeroAmount : RC::kSuccess;
+  }
+  RC operator()(const DisputeResolve& op) const {
+    return op.dispute_id == 0 ? RC::kBadField : RC::kSuccess;
+  }
   RC operator()(const PublishRate& op) const {
     if (!IsValidAssetCode(op.base) || !IsValidAssetCode(op.quote) || op.base == op.quote ||
         op.numerator == 0 || op.denominator == 0 || op.valid_from > op.valid_until) {
@@ -401,6 +425,10 @@ struct OpRunner {
     return internal::RunExchangeWithdrawal(c, sender_acc, op);
   }
 
+  RC operator()(const EscrowCreate& op) const { return internal::RunEscrowCreate(c, op); }
+  RC operator()(const EscrowRelease& op) const { return internal::RunEscrowRelease(c, op); }
+  RC operator()(const EscrowCancel& op) const { return internal::RunEscrowCancel(c, op); }
+
   RC operator()(const SetLiquidityFee& op) const {
     if (!sender_acc.HasRole(Role::kLiquidityProvider)) return RC::kUnauthorizedRole;
     if (c.ledger.GetLiquidityFee(c.sender) == op.fee_bps) return RC::kNoChange;
@@ -517,6 +545,7 @@ Result<BlockExecution> Executor::ExecuteBlock(const StateStore& base, const Bloc
   }
   BlockContext ctx{h.chain_id, h.height, h.timestamp_ms};
   BlockExecution out;
+  out.system_events = internal::RefundDueEscrows(base, view, ctx.height);
   out.transactions = block.transactions();
   out.receipts.reserve(block.transactions().size());
   for (size_t i = 0; i < block.transactions().size(); ++i) {
@@ -553,6 +582,7 @@ BlockExecution Executor::Propose(const StateStore& base, std::span<const Transac
                                  const BlockContext& ctx, size_t max_transactions) const {
   StateOverlay view(base);
   BlockExecution out;
+  out.system_events = internal::RefundDueEscrows(base, view, ctx.height);
   // Room for the header and the per-transaction framing within kMaxBlockBytes.
   constexpr size_t kHeaderMargin = 64 * 1024;
   size_t bytes = 0;

@@ -43,6 +43,9 @@ struct BlockExecution {
   std::vector<Receipt> receipts;
   Hash receipts_root;
   PendingState state;
+  // What the block's begin-block step did before its transactions (escrow
+  // refunds at the deadline); stored in the state (docs/state.md §3.10).
+  std::vector<Event> system_events;
 };
 
 class Executor {

@@ -156,6 +156,10 @@ class Ledger {
   std::vector<PublicKey> GetValidators() const;
   void PutValidators(const std::vector<PublicKey>& keys);
 
+  // The overlay underneath, for contracts whose records live in their own
+  // files (escrow_state.h).
+  StateOverlay& view() const { return view_; }
+
  private:
   StateOverlay& view_;
 };

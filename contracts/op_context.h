@@ -49,4 +49,15 @@ ResultCode RunExchangeDeposit(OpContext& c, const ExchangeDeposit& op);
 ResultCode RunExchangeWithdrawal(OpContext& c, const Account& sender,
                                  const ExchangeWithdrawal& op);
 
+// escrow.cpp
+ResultCode RunEscrowCreate(OpContext& c, const EscrowCreate& op);
+ResultCode RunEscrowRelease(OpContext& c, const EscrowRelease& op);
+ResultCode RunEscrowCancel(OpContext& c, const EscrowCancel& op);
+// The begin-block step (docs/state.md §3.8): refunds the open escrows whose
+// deadline is <= `height`, at most kMaxRefundsPerBlock, in (deadline, id)
+// order, and stores their events as the block's system events. REQUIRES:
+// `view` is layered directly over `base` and no transaction of the block has
+// run yet. Returns the events.
+std::vector<Event> RefundDueEscrows(const StateStore& base, StateOverlay& view, uint64_t height);
+
 }  // namespace corridor::contracts::internal

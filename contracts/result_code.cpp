@@ -90,6 +90,26 @@ std::string_view NameOf(ResultCode code) {
       return "bad_trade";
     case ResultCode::kTraderFrozen:
       return "trader_frozen";
+    case ResultCode::kEscrowNotFound:
+      return "escrow_not_found";
+    case ResultCode::kAlreadyClosed:
+      return "already_closed";
+    case ResultCode::kEscrowExpired:
+      return "escrow_expired";
+    case ResultCode::kNotParty:
+      return "not_party";
+    case ResultCode::kWrongPreimage:
+      return "wrong_preimage";
+    case ResultCode::kNotArbiter:
+      return "not_arbiter";
+    case ResultCode::kPaymentNotFound:
+      return "payment_not_found";
+    case ResultCode::kAlreadyDisputed:
+      return "already_disputed";
+    case ResultCode::kDisputeNotFound:
+      return "dispute_not_found";
+    case ResultCode::kExceedsDisputedAmount:
+      return "exceeds_disputed_amount";
   }
   return "unknown";
 }

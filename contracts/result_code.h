@@ -63,6 +63,17 @@ enum class ResultCode : uint16_t {
   kNotCustody = 323,
   kBadTrade = 324,
   kTraderFrozen = 325,
+  // 330-339: escrow and disputes (docs/state.md §3.8, §3.9).
+  kEscrowNotFound = 330,
+  kAlreadyClosed = 331,
+  kEscrowExpired = 332,
+  kNotParty = 333,
+  kWrongPreimage = 334,
+  kNotArbiter = 335,
+  kPaymentNotFound = 336,
+  kAlreadyDisputed = 337,
+  kDisputeNotFound = 338,
+  kExceedsDisputedAmount = 339,
 };
 
 enum class ResultClass : uint8_t { kSuccess, kMalformed, kNotValidNow, kFailed };

@@ -158,6 +158,18 @@ Json OperationJson(const Operation& op, AssetBook& assets) {
           j.Set("asset", o.asset);
           j.Set("amount", assets.Format(o.asset, o.amount));
           j.Set("reference", o.reference);
+        } else if constexpr (std::is_same_v<T, EscrowCreate>) {
+          j.Set("to", o.to.ToString());
+          j.Set("asset", o.asset);
+          j.Set("amount", assets.Format(o.asset, o.amount));
+          if (!o.arbiter.IsZero()) j.Set("arbiter", o.arbiter.ToString());
+          if (!o.hash_lock.IsZero()) j.Set("hashLock", o.hash_lock.ToHex());
+          j.Set("deadlineHeight", o.deadline_height);
+        } else if constexpr (std::is_same_v<T, EscrowRelease>) {
+          j.Set("escrowId", o.escrow_id);
+          if (!o.preimage.empty()) j.Set("preimage", ToHex(o.preimage));
+        } else if constexpr (std::is_same_v<T, EscrowCancel>) {
+          j.Set("escrowId", o.escrow_id);
         }
       },
       op);
@@ -273,6 +285,43 @@ Json EventJson(const Event& e, AssetBook& assets) {
       if (!e.account.IsZero()) j.Set("account", e.account.ToString());
       if (!e.asset.empty()) j.Set("asset", e.asset);
       j.Set("reason", contracts::NameOf(static_cast<contracts::ResultCode>(e.detail)));
+      return j;
+    case EventType::kEscrowCreated:
+    case EventType::kEscrowReleased:
+      j.Set("escrowId", e.detail);
+      j.Set("sender", e.account.ToString());
+      j.Set("receiver", e.counterparty.ToString());
+      j.Set("asset", e.asset);
+      j.Set("amount", assets.Format(e.asset, e.amount));
+      return j;
+    case EventType::kEscrowRefunded:
+      // cancelledBy is absent for the automatic refund at the deadline.
+      j.Set("escrowId", e.detail);
+      j.Set("sender", e.account.ToString());
+      if (!e.counterparty.IsZero()) j.Set("cancelledBy", e.counterparty.ToString());
+      j.Set("asset", e.asset);
+      j.Set("amount", assets.Format(e.asset, e.amount));
+      return j;
+    case EventType::kDisputeOpened:
+      j.Set("disputeId", e.detail);
+      j.Set("opener", e.account.ToString());
+      j.Set("counterparty", e.counterparty.ToString());
+      j.Set("asset", e.asset);
+      j.Set("amount", assets.Format(e.asset, e.amount));
+      return j;
+    case EventType::kDisputeResolved:
+      j.Set("disputeId", e.detail);
+      j.Set("arbiter", e.account.ToString());
+      j.Set("payer", e.counterparty.ToString());
+      j.Set("asset", e.asset);
+      j.Set("refunded", assets.Format(e.asset, e.amount));
+      return j;
+    case EventType::kHoldPlaced:
+    case EventType::kHoldReleased:
+      j.Set("disputeId", e.detail);
+      j.Set("account", e.account.ToString());
+      j.Set("asset", e.asset);
+      j.Set("amount", assets.Format(e.asset, e.amount));
       return j;
   }
   // A type this build does not know: every field, amounts in minor units.

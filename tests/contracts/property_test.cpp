@@ -1,8 +1,9 @@
 // Property test (issue 3, Done when): thousands of random operations from
 // many accounts, executed twice from the same genesis, give identical state
 // roots and receipts; after every block each asset's supply equals the sum of
-// its balances (available + locked). Seeded; prints the seed; set
-// CORRIDOR_SEED to replay one.
+// its balances (available + locked), and every locked amount is exactly what
+// the account's open escrows and the holds of open disputes on it lock
+// (issue 7). Seeded; prints the seed; set CORRIDOR_SEED to replay one.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <map>
 #include <random>
 
+#include "contracts/escrow_state.h"
 #include "contracts/event.h"
 #include "test_chain.h"
 
@@ -42,7 +44,8 @@ GenesisDoc PropertyGenesis() {
   }
   // A liquidity provider for fx_payment and a custody account for deposits.
   for (auto [name, role] : {std::pair{"lp", Role::kLiquidityProvider},
-                            std::pair{"custody", Role::kCustody}}) {
+                            std::pair{"custody", Role::kCustody},
+                            std::pair{"arb", Role::kArbiter}}) {
     GenesisAccount a;
     a.address = Addr(name);
     a.kyc_level = 3;
@@ -54,14 +57,27 @@ GenesisDoc PropertyGenesis() {
   return doc;
 }
 
-// Checks supply == sum(available + locked) for every asset; returns the
-// number of assets checked.
+// Checks supply == sum(available + locked) for every asset, and that each
+// (account, asset)'s locked amount is what its open escrows and the holds of
+// open disputes on it lock; returns the number of assets checked.
 size_t CheckConservation(const ChainStore& store) {
   std::map<std::string, uint64_t> sums;
   std::map<std::string, uint64_t> supply;
+  std::map<std::pair<Address, std::string>, uint64_t> locked, expected_locked;
   for (const auto& [k, v] : store.state().Scan()) {
     if (k.empty()) continue;
-    if (k[0] == 0x02) {
+    if (k[0] == EscrowKey(0)[0]) {
+      auto e = Escrow::Decode(IdFromKeySuffix(k), v);
+      EXPECT_TRUE(e.has_value());
+      if (e->status == EscrowStatus::kOpen) expected_locked[{e->sender, e->asset}] += e->amount;
+      EXPECT_EQ(e->status == EscrowStatus::kOpen,
+                store.state().Get(EscrowDeadlineKey(e->deadline_height, e->id)).has_value())
+          << "escrow " << e->id << ": open exactly when in the deadline index";
+    } else if (k[0] == DisputeKey(0)[0]) {
+      auto d = Dispute::Decode(IdFromKeySuffix(k), v);
+      EXPECT_TRUE(d.has_value());
+      if (d->status == DisputeStatus::kOpen) expected_locked[{d->payee, d->asset}] += d->held;
+    } else if (k[0] == 0x02) {
       auto a = AssetInfo::Decode(ByteSpan(k).subspan(1), v);
       EXPECT_TRUE(a.has_value());
       supply[a->code] = a->supply;
@@ -74,14 +90,69 @@ size_t CheckConservation(const ChainStore& store) {
       uint64_t& s = sums[code];
       EXPECT_FALSE(__builtin_add_overflow(s, b.available, &s));
       EXPECT_FALSE(__builtin_add_overflow(s, b.locked, &s));
+      if (b.locked != 0) locked[{addr, code}] = b.locked;
     }
   }
   for (const auto& [code, s] : supply) EXPECT_EQ(sums[code], s) << "asset " << code;
+  std::erase_if(expected_locked, [](const auto& kv) { return kv.second == 0; });
+  EXPECT_EQ(locked, expected_locked) << "locked balances are exactly escrows and holds";
   return supply.size();
 }
 
+// What the random escrow operations aim at: every escrow id so far, and the
+// open ones by sender (so that releases and cancels often hit their own).
+struct EscrowTargets {
+  uint64_t count = 0;
+  std::map<Address, std::vector<uint64_t>> open_by_sender;
+};
+
+EscrowTargets ReadEscrowTargets(const StateStore& state) {
+  EscrowTargets t;
+  for (const auto& [k, v] : state.ScanPrefix(Bytes{EscrowKey(0)[0]}, 1'000'000)) {
+    auto e = Escrow::Decode(IdFromKeySuffix(k), v);
+    t.count = std::max(t.count, e->id);
+    if (e->status == EscrowStatus::kOpen) t.open_by_sender[e->sender].push_back(e->id);
+  }
+  return t;
+}
+
+// Escrow operations: creates with and without arbiter / hash lock and short
+// deadlines (many end in the automatic refund), releases with right and wrong
+// preimages, cancels by whoever sends them.
+Operation RandomEscrowOp(std::mt19937_64& rng, const Address& sender, const Address& to,
+                         const std::string& asset, const EscrowTargets& escrows,
+                         uint64_t height) {
+  auto preimage = [&](uint64_t k) {
+    std::string s = "preimage-" + std::to_string(k);
+    return Bytes(s.begin(), s.end());
+  };
+  uint64_t target = rng() % (escrows.count + 2) + 1;  // any, some unknown
+  auto own = escrows.open_by_sender.find(sender);
+  if (own != escrows.open_by_sender.end() && rng() % 3 != 0) {
+    target = own->second[rng() % own->second.size()];
+  }
+  switch (rng() % 4) {
+    case 0:
+    case 1: {
+      EscrowCreate op;
+      op.to = to;
+      op.asset = asset;
+      op.amount = rng() % 400 + 1;
+      if (rng() % 2) op.arbiter = Addr("arb");
+      if (rng() % 2) op.hash_lock = Sha256(preimage(rng() % 4));
+      op.deadline_height = height + rng() % 16;  // 0 ahead: escrow_expired
+      return op;
+    }
+    case 2:
+      return EscrowRelease{target, rng() % 2 ? preimage(rng() % 4) : Bytes{}};
+    default:
+      return EscrowCancel{target};
+  }
+}
+
 Operation RandomOp(std::mt19937_64& rng, const std::string& sender,
-                   std::vector<std::string>& extra_assets, uint64_t height) {
+                   std::vector<std::string>& extra_assets, uint64_t height,
+                   const EscrowTargets& escrows) {
   auto user = [&] { return Addr(User(static_cast<int>(rng() % kUsers))); };
   auto asset = [&]() -> std::string {
     if (!extra_assets.empty() && rng() % 10 == 0) return extra_assets[rng() % extra_assets.size()];
@@ -151,6 +222,7 @@ Operation RandomOp(std::mt19937_64& rng, const std::string& sender,
                               "wd-" + std::to_string(rng() % 100)};
   }
   if (sender == "lp") return SetLiquidityFee{static_cast<uint16_t>(rng() % 100)};
+  if (sender == "arb") return RandomEscrowOp(rng, Addr(sender), user(), asset(), escrows, height);
   if (sender == "admin") {
     Role r = static_cast<Role>(rng() % (kMaxRoleCode + 1));
     if (rng() % 2) return GrantRole{user(), r};
@@ -169,7 +241,8 @@ Operation RandomOp(std::mt19937_64& rng, const std::string& sender,
                            "dep-" + std::to_string(rng() % 200)};
   }
   if (r < 85) return Payment{Addr("stranger-" + std::to_string(rng() % 3)), asset(), 1};
-  if (r < 95) return Burn{asset(), rng() % 500 + 1};
+  if (r < 88) return Burn{asset(), rng() % 500 + 1};
+  if (r < 95) return RandomEscrowOp(rng, Addr(sender), user(), asset(), escrows, height);
   return Mint{user(), asset(), 1};  // unauthorised
 }
 
@@ -190,7 +263,7 @@ TEST(PropertyTest, DeterministicAndConserving) {
   std::vector<std::string> senders;
   for (int i = 0; i < kUsers; ++i) senders.push_back(User(i));
   for (const char* s : {"bank", "compliance", "admin", "oracle", "exchange", "exchange", "custody",
-                        "lp"}) {
+                        "lp", "arb"}) {
     senders.push_back(s);
   }
   std::vector<std::string> extra_assets;
@@ -200,10 +273,11 @@ TEST(PropertyTest, DeterministicAndConserving) {
   for (int blk = 0; blk < kBlocks; ++blk) {
     std::map<std::string, uint64_t> nonce;
     std::vector<TransactionPtr> txs;
+    const EscrowTargets escrows = ReadEscrowTargets(a.store().state());
     for (int i = 0; i < kTxPerBlock; ++i) {
       const std::string& s = senders[rng() % senders.size()];
       if (!nonce.count(s)) nonce[s] = a.NextNonce(Addr(s));
-      TxBody body = a.Body(Addr(s), RandomOp(rng, s, extra_assets, a.height() + 1));
+      TxBody body = a.Body(Addr(s), RandomOp(rng, s, extra_assets, a.height() + 1, escrows));
       body.nonce = nonce[s]++;
       if (rng() % 50 == 0) body.nonce += 5;  // a gap: not includable, dropped
       PrivateKey k = DevKey(s);
@@ -221,6 +295,9 @@ TEST(PropertyTest, DeterministicAndConserving) {
       codes[r.code]++;
       for (const Event& e : r.events) events[e.type]++;
     }
+    for (const Event& e : ReadSystemEvents(a.store().state(), a.height())) events[e.type]++;
+    ASSERT_EQ(ReadSystemEvents(a.store().state(), a.height()),
+              ReadSystemEvents(b.store().state(), b.height()));
   }
   std::cout << "applied " << applied << " transactions in " << kBlocks << " blocks; codes:";
   for (auto [c, n] : codes) std::cout << " " << c << "x" << n;
@@ -230,8 +307,17 @@ TEST(PropertyTest, DeterministicAndConserving) {
   // The exchange operations ran, not only failed.
   EXPECT_GT(events[static_cast<uint16_t>(EventType::kBatchSettled)], 0);
   EXPECT_GT(events[static_cast<uint16_t>(EventType::kFxConverted)], 0);
+  // Escrows were created, released, cancelled and refunded at their deadline.
+  for (EventType t : {EventType::kEscrowCreated, EventType::kEscrowReleased,
+                      EventType::kEscrowRefunded}) {
+    EXPECT_GT(events[static_cast<uint16_t>(t)], 0) << EventTypeName(static_cast<uint16_t>(t));
+  }
   std::cout << "settled batches " << events[static_cast<uint16_t>(EventType::kBatchSettled)]
-            << ", fx payments " << events[static_cast<uint16_t>(EventType::kFxConverted)] << "\n";
+            << ", fx payments " << events[static_cast<uint16_t>(EventType::kFxConverted)]
+            << ", escrows created "
+            << events[static_cast<uint16_t>(EventType::kEscrowCreated)] << " released "
+            << events[static_cast<uint16_t>(EventType::kEscrowReleased)] << " refunded "
+            << events[static_cast<uint16_t>(EventType::kEscrowRefunded)] << "\n";
 }
 
 }  // namespace
