@@ -44,6 +44,11 @@ MethodResult AccountGet(const Context& c, const Params& p) {
     signers.Push(e);
   }
   r.Set("signers", signers);
+  // What fx_payment charges through this provider (docs/state.md §3.3), so a
+  // wallet can quote the whole cost before it signs.
+  if (acc->HasRole(Role::kLiquidityProvider)) {
+    r.Set("liquidityFeeBps", contracts::ReadLiquidityFee(state, *addr));
+  }
 
   AssetBook assets(state);
   Json balances = Json::Array();

@@ -3,6 +3,8 @@
 // chain_getTransaction shows a batch and a failed batch's failing trade.
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include "rpc_test_node.h"
 
 namespace corridor::node::testing {
@@ -142,6 +144,19 @@ TEST_F(RpcExchangeTest, ExchangeGetReference) {
                                                       Q(Addr("exchange").ToString()) +
                                                       R"(,"reference":"DEP-10"})");
   EXPECT_EQ(ErrorCode(none), rpc::kNotFound);
+}
+
+TEST_F(RpcExchangeTest, AccountGetShowsALiquidityProvidersFee) {
+  auto fee = [&](std::string_view who) -> std::optional<uint64_t> {
+    auto r = node_.Call("account_get", R"({"address":)" + Q(Addr(who).ToString()) + "}");
+    const auto& a = ResultOf(r);
+    if (!a.HasMember("liquidityFeeBps")) return std::nullopt;
+    return a["liquidityFeeBps"].GetUint64();
+  };
+  EXPECT_EQ(fee("exchange"), 0u) << "a provider that never set its fee charges none";
+  EXPECT_EQ(fee("alice"), std::nullopt) << "only liquidity providers have a fee";
+  node_.Commit({node_.Tx("exchange", SetLiquidityFee{25})});
+  EXPECT_EQ(fee("exchange"), 25u);
 }
 
 }  // namespace
