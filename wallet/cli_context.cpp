@@ -1,6 +1,7 @@
 #include "wallet/cli_context.h"
 
 #include "chain/amount.h"
+#include "chain/operation.h"
 #include "rpc/client.h"
 
 namespace corridor::wallet::cli {
@@ -227,6 +228,9 @@ CliResult<std::optional<AccountInfo>> Cli::GetAccount(const Address& address) {
   a.nonce = *nonce;
   a.height = *height;
   a.frozen = JsonBool(v, "frozen").value_or(false);
+  if (auto fee = JsonUint(v, "liquidityFeeBps"); fee && *fee <= kMaxFeeBps) {
+    a.liquidity_fee_bps = static_cast<uint16_t>(*fee);
+  }
   if (const auto* roles = JsonArray(v, "roles")) {
     for (const auto& role : roles->GetArray()) {
       if (role.IsString()) a.roles.emplace_back(role.GetString(), role.GetStringLength());

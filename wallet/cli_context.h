@@ -51,6 +51,8 @@ struct AccountInfo {
   bool frozen = false;
   std::vector<std::string> roles;
   std::vector<BalanceInfo> balances;
+  // A liquidity provider's fx_payment fee (account_get's liquidityFeeBps).
+  std::optional<uint16_t> liquidity_fee_bps;
 };
 
 // A JSON-RPC error as one line a person can act on. Transport failures say

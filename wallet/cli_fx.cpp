@@ -252,8 +252,9 @@ int FxPay(Cli& cli) {
   FxPayment op{*to, source, dest, *amount, *max_source, *provider};
 
   // 3. Prechecks, in the state machine's order (docs/state.md §3): the rate
-  //    gives the quote; the provider's fee is not known to the wallet, so
-  //    only the principal is checked against --max-source and the balance.
+  //    and the provider's fee (account_get) give the quote, checked against
+  //    --max-source and the balance. A node that does not show the fee
+  //    leaves only the principal to check.
   if (flags->precheck) {
     if (auto e = CheckSender(*signer)) return cli.Fail(*e);
     auto receiver = CheckReceiver(cli, *to);
@@ -287,19 +288,27 @@ int FxPay(Cli& cli) {
       return cli.Fail(Failure("overflow: " + FormatAmount(*amount, d->decimals) + " " + dest +
                               " costs more than the largest amount of " + source + NotSubmitted()));
     }
-    PrintLine(cli, "quote",
-              FormatAmount(*principal, s->decimals) + " " + source + " for " +
-                  FormatAmount(*amount, d->decimals) + " " + dest + " at " +
-                  Describe(cli, pair, info.fraction) + ", plus the provider's fee");
-    if (*principal > *max_source) {
-      return cli.Fail(Failure("slippage_exceeded: at the current rate " +
-                              FormatAmount(*amount, d->decimals) + " " + dest + " costs " +
-                              FormatAmount(*principal, s->decimals) + " " + source +
-                              " before the fee, more than --max-source " +
-                              FormatAmount(*max_source, s->decimals) + NotSubmitted()));
+    const std::optional<uint16_t> bps = (*lp)->liquidity_fee_bps;
+    const uint64_t fee = bps ? FxFee(*principal, *bps).value_or(UINT64_MAX) : 0;
+    if (fee > UINT64_MAX - *principal) {
+      return cli.Fail(Failure("overflow: the payment costs more than the largest amount of " +
+                              source + NotSubmitted()));
     }
-    if (auto e = CheckAvailable(signer->account, "'" + signer->name + "'", source, *principal,
-                                s->decimals)) {
+    const uint64_t total = *principal + fee;
+    const std::string what = FormatAmount(*amount, d->decimals) + " " + dest;
+    const std::string cost =
+        bps ? FormatAmount(total, s->decimals) + " " + source + " (" +
+                  FormatAmount(*principal, s->decimals) + " + " + FormatAmount(fee, s->decimals) +
+                  " fee at " + std::to_string(*bps) + " bp)"
+            : FormatAmount(*principal, s->decimals) + " " + source + " before the fee";
+    PrintLine(cli, "quote", cost + " for " + what + " at " + Describe(cli, pair, info.fraction));
+    if (total > *max_source) {
+      return cli.Fail(Failure("slippage_exceeded: at the current rate " + what + " costs " + cost +
+                              ", more than --max-source " + FormatAmount(*max_source, s->decimals) +
+                              NotSubmitted()));
+    }
+    if (auto e =
+            CheckAvailable(signer->account, "'" + signer->name + "'", source, total, s->decimals)) {
       return cli.Fail(*e);
     }
     if (Available(**lp, dest, d->decimals) < *amount) {

@@ -466,7 +466,9 @@ TEST_F(WalletCli, FxRatePublishedAndCrossBorderPaymentMadeWithTheCli) {
   };
   r = Corridor(3, with({"--max-source", "11.00", "--memo", "REMIT-1", "--wait"}));
   ASSERT_EQ(r.exit_code, 0) << last_command_;
-  EXPECT_NE(r.out.find("quote   10.87 USD for 10.00 EUR at 1 USD = 0.92 EUR"), std::string::npos)
+  EXPECT_NE(r.out.find("quote   10.90 USD (10.87 + 0.03 fee at 25 bp) for 10.00 EUR at 1 USD = "
+                       "0.92 EUR"),
+            std::string::npos)
       << last_command_;
   const std::string id = Field(r.out, "id");
   EXPECT_EQ(Field(r.out, "status"), "committed") << last_command_;
@@ -480,10 +482,10 @@ TEST_F(WalletCli, FxRatePublishedAndCrossBorderPaymentMadeWithTheCli) {
 
   // A bound below the quote: refused locally, and by the chain when sent
   // anyway, with nothing moved.
-  r = Corridor(0, with({"--max-source", "10.86"}));
+  r = Corridor(0, with({"--max-source", "10.89"}));
   EXPECT_EQ(r.exit_code, 1) << last_command_;
-  EXPECT_EQ(r.err.rfind("corridor: slippage_exceeded: at the current rate 10.00 EUR costs 10.87 "
-                        "USD before the fee, more than --max-source 10.86",
+  EXPECT_EQ(r.err.rfind("corridor: slippage_exceeded: at the current rate 10.00 EUR costs 10.90 "
+                        "USD (10.87 + 0.03 fee at 25 bp), more than --max-source 10.89",
                         0),
             0u)
       << r.err;

@@ -112,6 +112,7 @@ class FxCommands : public CliTest {
     chain_.AddAccount(provider_, 0, "0.00");
     chain_.SetRoles(provider_, {"liquidity_provider"});
     chain_.SetBalances(provider_, {{"EUR", "500.00"}, {"USD", "0.00"}});
+    chain_.accounts.at(provider_.ToString()).Set("liquidityFeeBps", uint64_t{25});
     chain_.handlers["fx_getRate"] = [this](const rpc::Json& p) -> rpc::Outcome<rpc::Json> {
       rate_params_.push_back(p.Serialize());
       if (!rate_) return rpc::RpcError::NotFound("no rate was published for USD/EUR");
@@ -199,19 +200,31 @@ TEST_F(FxCommands, PayDeliversTheAmountWithABoundOnWhatItCosts) {
   ASSERT_EQ(Run(FxPay("10.00", "11.00")), kExitOk) << Err();
   ASSERT_EQ(chain_.submitted.size(), 1u);
   EXPECT_EQ(Submitted(), Operation(FxPayment{Bob(), "USD", "EUR", 1000, 1100, provider_}));
-  EXPECT_EQ(Out().rfind("quote   10.87 USD for 10.00 EUR at 1 USD = 0.92 EUR, plus the "
-                        "provider's fee\nid      ",
+  // docs/state.md §3.3: 1087 cents of principal and ceil(1087 × 25 / 10000) = 3 of fee.
+  EXPECT_EQ(Out().rfind("quote   10.90 USD (10.87 + 0.03 fee at 25 bp) for 10.00 EUR at 1 USD = "
+                        "0.92 EUR\nid      ",
                         0),
             0u)
       << Out();
   EXPECT_EQ(rate_params_, std::vector<std::string>{"{\"pair\":\"USD/EUR\"}"});
+  // A bound of exactly the total is enough.
+  ASSERT_EQ(Run(FxPay("10.00", "10.90")), kExitOk) << Err();
+  EXPECT_EQ(chain_.submitted.size(), 2u);
 }
 
 TEST_F(FxCommands, PayPrechecksUseTheStateMachinesNames) {
+  EXPECT_EQ(Run(FxPay("10.00", "10.89")), kExitFailed);
+  ExpectOneErrorLine(
+      "slippage_exceeded: at the current rate 10.00 EUR costs 10.90 USD (10.87 + 0.03 fee at 25 "
+      "bp), more than --max-source 10.89 (not submitted; --no-precheck submits anyway)");
+  // A node that does not show the provider's fee: the principal alone.
+  chain_.AddAccount(provider_, 0, "0.00");
+  chain_.SetRoles(provider_, {"liquidity_provider"});
+  chain_.SetBalances(provider_, {{"EUR", "500.00"}});
   EXPECT_EQ(Run(FxPay("10.00", "10.86")), kExitFailed);
   ExpectOneErrorLine(
       "slippage_exceeded: at the current rate 10.00 EUR costs 10.87 USD before the fee, more "
-      "than --max-source 10.86 (not submitted; --no-precheck submits anyway)");
+      "than --max-source 10.86");
   rate_ = RateAnswer("92", "100", 5, 10, false);
   EXPECT_EQ(Run(FxPay("10.00", "11.00")), kExitFailed);
   ExpectOneErrorLine("stale_rate: the USD/EUR rate in force is for heights 5..10");
