@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -35,6 +36,7 @@ bool Process::Start(const std::vector<std::string>& argv, const std::string& log
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  const pid_t parent = ::getpid();
   pid_t pid = ::fork();
   if (pid < 0) {
     ::close(fd);
@@ -44,6 +46,10 @@ bool Process::Start(const std::vector<std::string>& argv, const std::string& log
     ::dup2(fd, STDOUT_FILENO);
     ::dup2(fd, STDERR_FILENO);
     ::setpgid(0, 0);
+    // A test killed by its timeout must not leave nodes running (they would
+    // hold ports and CPU for every later test): die with the parent.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) _exit(127);
     ::execv(args[0], args.data());
     _exit(127);
   }
