@@ -3,7 +3,7 @@
 //   cli_submit.cpp  pay, the admin operations, tx sign | send | status
 //   cli_query.cpp   balance, history, statement, asset list
 //   cli_fx.cpp      fx publish | pay | fee | rate | history
-//   cli_settle.cpp  settle batch | status
+//   cli_settle.cpp  settle batch | check | status
 //   cli_exchange.cpp exchange deposit | withdraw | reference
 // The command table that maps word paths to them is in cli.cpp; the groups
 // with their own files contribute their rows through *Commands().
@@ -30,6 +30,7 @@ int FxRate(Cli& cli);
 int FxHistory(Cli& cli);
 
 int SettleBatchCommand(Cli& cli);
+int SettleCheck(Cli& cli);
 int SettleStatus(Cli& cli);
 
 int ExchangeDepositCommand(Cli& cli);

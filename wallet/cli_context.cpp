@@ -228,6 +228,7 @@ CliResult<std::optional<AccountInfo>> Cli::GetAccount(const Address& address) {
   a.nonce = *nonce;
   a.height = *height;
   a.frozen = JsonBool(v, "frozen").value_or(false);
+  a.kyc_level = JsonUint(v, "kycLevel").value_or(0);
   if (auto fee = JsonUint(v, "liquidityFeeBps"); fee && *fee <= kMaxFeeBps) {
     a.liquidity_fee_bps = static_cast<uint16_t>(*fee);
   }

@@ -49,6 +49,7 @@ struct AccountInfo {
   uint64_t height = 0;
   uint64_t nonce = 0;  // the next nonce to use
   bool frozen = false;
+  uint64_t kyc_level = 0;
   std::vector<std::string> roles;
   std::vector<BalanceInfo> balances;
   // A liquidity provider's fx_payment fee (account_get's liquidityFeeBps).

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <map>
 
 #include "wallet/cli_commands.h"
 #include "wallet/cli_signing.h"
@@ -15,6 +16,9 @@
 namespace corridor::wallet::cli {
 
 namespace {
+
+// `settle check` reads at most this many accounts (one account_get each).
+constexpr size_t kMaxCheckedAccounts = 1000;
 
 // The whole file, at most kMaxTradesFileBytes; errors name --file.
 CliResult<std::string> ReadTradesFile(const std::string& path) {
@@ -71,51 +75,91 @@ void DescribeBatch(Cli& cli, const rapidjson::Value& answer, const std::vector<C
   }
 }
 
-}  // namespace
+// The file of --file, checked row by row (no node).
+struct TradesFile {
+  std::string name;  // for messages: the path's last component
+  std::vector<CsvTrade> rows;
+};
 
-int SettleBatchCommand(Cli& cli) {
-  // 1. The command line and the file alone: every row is checked before the
-  //    node is asked anything.
-  const std::string batch_id = cli.Flag("batch-id");
-  if (!IsValidExternalId(batch_id)) {
-    return cli.Fail(UsageError("--batch-id must be 1-64 characters of printable ASCII, not '" +
-                               batch_id + "'"));
-  }
+CliResult<TradesFile> LoadTradesFile(Cli& cli) {
   const std::string path = cli.Flag("file");
-  const std::string file = FileName(path);
+  TradesFile f;
+  f.name = FileName(path);
   auto text = ReadTradesFile(path);
-  if (!text) return cli.Fail(text.error());
+  if (!text) return std::move(text).error();
   KeyLookup key = [&cli](const std::string& name) -> std::optional<Address> {
     if (!Keystore::IsValidName(name)) return std::nullopt;
     auto info = cli.keystore().Info(name);
     if (!info) return std::nullopt;
     return info->address;
   };
-  auto rows = ParseTradesCsv(*text, file, key);
-  if (!rows) return cli.Fail(rows.error());
-  auto flags = ReadSigningFlags(cli);
-  if (!flags) return cli.Fail(flags.error());
+  auto rows = ParseTradesCsv(*text, f.name, key);
+  if (!rows) return std::move(rows).error();
+  f.rows = std::move(*rows);
+  return f;
+}
 
-  // 2. The node: signer, the assets' decimals.
-  auto signer = ReadSigner(cli, *flags);
-  if (!signer) return cli.Fail(signer.error());
+// The batch with the node's decimals, bounded to what a transaction holds.
+CliResult<SettleBatch> BuildBatch(Cli& cli, const std::string& batch_id, const TradesFile& f) {
   auto assets = cli.ListAssets();
-  if (!assets) return cli.Fail(assets.error());
+  if (!assets) return std::move(assets).error();
   DecimalsLookup decimals = [&](const std::string& code) -> std::optional<uint8_t> {
     for (const auto& a : *assets) {
       if (a.code == code) return a.decimals;
     }
     return std::nullopt;
   };
-  auto batch = BuildSettleBatch(batch_id, *rows, file, decimals);
-  if (!batch) return cli.Fail(batch.error());
+  auto batch = BuildSettleBatch(batch_id, f.rows, f.name, decimals);
+  if (!batch) return std::move(batch).error();
   Writer w;
   batch->Encode(w);
   if (w.size() > kMaxOperationBytes) {
-    return cli.Fail(UsageError(file + ": the batch encodes to " + std::to_string(w.size()) +
-                               " bytes, more than a transaction holds (" +
-                               std::to_string(kMaxOperationBytes) + "); split it"));
+    return UsageError(f.name + ": the batch encodes to " + std::to_string(w.size()) +
+                      " bytes, more than a transaction holds (" +
+                      std::to_string(kMaxOperationBytes) + "); split it");
   }
+  return batch;
+}
+
+CliCheck CheckBatchId(const std::string& id) {
+  if (IsValidExternalId(id)) return std::nullopt;
+  return UsageError("--batch-id must be 1-64 characters of printable ASCII, not '" + id + "'");
+}
+
+// batch_already_settled when `batch_id` was settled, saying where.
+CliCheck CheckBatchIdFree(Cli& cli, const std::string& batch_id, const std::string& suffix) {
+  rpc::Json p = rpc::Json::Object();
+  p.Set("batchId", batch_id);
+  auto settled = cli.CallRaw("settlement_getBatch", p);
+  if (settled) {
+    return Failure("batch_already_settled: batch '" + batch_id + "' was settled at height " +
+                   std::to_string(JsonUint(settled->value(), "height").value_or(0)) +
+                   " by transaction " + JsonString(settled->value(), "txId").value_or("?") +
+                   "; see 'corridor settle status'" + suffix);
+  }
+  if (settled.error().code != rpc::kNotFound) {
+    return DescribeRpcError(settled.error(), "settlement_getBatch", cli.rpc_url());
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+int SettleBatchCommand(Cli& cli) {
+  // 1. The command line and the file alone: every row is checked before the
+  //    node is asked anything.
+  const std::string batch_id = cli.Flag("batch-id");
+  if (auto e = CheckBatchId(batch_id)) return cli.Fail(*e);
+  auto file = LoadTradesFile(cli);
+  if (!file) return cli.Fail(file.error());
+  auto flags = ReadSigningFlags(cli);
+  if (!flags) return cli.Fail(flags.error());
+
+  // 2. The node: signer, the assets' decimals.
+  auto signer = ReadSigner(cli, *flags);
+  if (!signer) return cli.Fail(signer.error());
+  auto batch = BuildBatch(cli, batch_id, *file);
+  if (!batch) return cli.Fail(batch.error());
 
   // 3. Prechecks: the signer may settle, and the batch id is still free (a
   //    batch id applies once: a resubmission after a timeout is told here).
@@ -125,29 +169,106 @@ int SettleBatchCommand(Cli& cli) {
       return cli.Fail(Failure("unauthorized_role: key '" + signer->name +
                               "' does not hold the operator role" + NotSubmitted()));
     }
-    rpc::Json p = rpc::Json::Object();
-    p.Set("batchId", batch_id);
-    auto settled = cli.CallRaw("settlement_getBatch", p);
-    if (settled) {
-      return cli.Fail(
-          Failure("batch_already_settled: batch '" + batch_id + "' was settled at height " +
-                  std::to_string(JsonUint(settled->value(), "height").value_or(0)) +
-                  " by transaction " + JsonString(settled->value(), "txId").value_or("?") +
-                  "; see 'corridor settle status'" + NotSubmitted()));
-    }
-    if (settled.error().code != rpc::kNotFound) {
-      return cli.Fail(DescribeRpcError(settled.error(), "settlement_getBatch", cli.rpc_url()));
-    }
+    if (auto e = CheckBatchIdFree(cli, batch_id, NotSubmitted())) return cli.Fail(*e);
   }
 
-  PrintLine(cli, "batch",
-            batch_id + " (" + std::to_string(batch->trades.size()) + " trades from " + file + ")");
+  PrintLine(
+      cli, "batch",
+      batch_id + " (" + std::to_string(batch->trades.size()) + " trades from " + file->name + ")");
   FollowOptions follow;
   follow.light = true;  // the transaction's JSON lists every trade: read it once
-  follow.describe = [&rows, &file](Cli& c, const rapidjson::Value& answer) {
-    DescribeBatch(c, answer, *rows, file);
+  follow.describe = [&file](Cli& c, const rapidjson::Value& answer) {
+    DescribeBatch(c, answer, file->rows, file->name);
   };
   return SignSubmitFollow(cli, *flags, *signer, std::move(*batch), follow);
+}
+
+int SettleCheck(Cli& cli) {
+  const std::string batch_id = cli.Flag("batch-id");
+  if (cli.Has("batch-id")) {
+    if (auto e = CheckBatchId(batch_id)) return cli.Fail(*e);
+  }
+  auto file = LoadTradesFile(cli);
+  if (!file) return cli.Fail(file.error());
+  auto batch = BuildBatch(cli, cli.Has("batch-id") ? batch_id : "check", *file);
+  if (!batch) return cli.Fail(batch.error());
+  auto chain = cli.GetChainInfo();
+  if (!chain) return cli.Fail(chain.error());
+  const std::vector<NetPosition> nets = NetPositions(*batch);
+
+  std::map<Address, std::optional<AccountInfo>> accounts;
+  for (const auto& n : nets) accounts.emplace(n.account, std::nullopt);
+  PrintField(cli.out(), "file", file->name);
+  PrintField(cli.out(), "trades", std::to_string(batch->trades.size()));
+  PrintField(cli.out(), "accounts", std::to_string(accounts.size()));
+  PrintField(cli.out(), "movements", std::to_string(nets.size()));
+  size_t problems = 0;
+  if (cli.Has("batch-id")) {
+    auto e = CheckBatchIdFree(cli, batch_id, "");
+    if (e && e->exit_code != kExitFailed) return cli.Fail(*e);
+    PrintField(cli.out(), "batch", batch_id + (e ? ": " + e->message : " (not settled yet)"));
+    problems += e ? 1 : 0;
+  }
+  const bool look_up = accounts.size() <= kMaxCheckedAccounts;
+  if (look_up) {
+    for (auto& [address, info] : accounts) {
+      auto a = cli.GetAccount(address);
+      if (!a) return cli.Fail(a.error());
+      info = std::move(*a);
+    }
+  }
+  auto assets = cli.ListAssets();
+  if (!assets) return cli.Fail(assets.error());
+  Table t;
+  t.Row({"ACCOUNT", "ASSET", "NET", "AVAILABLE", "CHECK"});
+  for (const auto& n : nets) {
+    uint8_t decimals = 0;
+    bool asset_frozen = false;
+    for (const auto& a : *assets) {
+      if (a.code == n.asset) {
+        decimals = a.decimals;
+        asset_frozen = a.frozen;
+      }
+    }
+    std::string net = (n.debit ? "-" : "+") + FormatAmount(n.amount, decimals);
+    std::string available = "-", check = "ok";
+    const std::optional<AccountInfo>& info = accounts.at(n.account);
+    // The state machine's names for what would fail (docs/state.md §3.6).
+    if (asset_frozen) {
+      check = "asset_frozen";
+    } else if (!n.fits) {
+      check = "overflow";
+    } else if (!look_up) {
+      check = "not looked up";
+    } else if (!info) {
+      check = "unknown_account";
+    } else {
+      const uint64_t have = Available(*info, n.asset, decimals);
+      available = FormatAmount(have, decimals);
+      if (info->frozen) {
+        check = "trader_frozen";
+      } else if (info->kyc_level < 1) {
+        check = "kyc_required";
+      } else if (n.debit && n.amount > have) {
+        check = "insufficient_balance";
+      }
+    }
+    if (check != "ok" && check != "not looked up") ++problems;
+    t.Row({n.account.ToString(), n.asset, net, available, check});
+  }
+  t.Print(cli.out());
+  if (!look_up) {
+    cli.out() << "accounts not looked up: more than " << kMaxCheckedAccounts
+              << "; the chain checks them when the batch is submitted\n";
+  }
+  if (problems > 0) {
+    return cli.Fail(Failure(std::to_string(problems) + " problem" + (problems == 1 ? "" : "s") +
+                            " at height " + std::to_string(chain->height) +
+                            "; settling this batch now would fail"));
+  }
+  cli.out() << "ok at height " << chain->height
+            << ": every net debit is covered (balances may change before the batch commits)\n";
+  return kExitOk;
 }
 
 int SettleStatus(Cli& cli) {
@@ -188,6 +309,13 @@ std::vector<CommandSpec> SettleCommands() {
        "--file TRADES.csv --batch-id ID " + SigningSynopsis(),
        "settle a CSV of matched trades as one all-or-nothing batch (operator key)",
        SettleBatchCommand},
+      {{"settle", "check"},
+       {},
+       {"file", "batch-id"},
+       {"file"},
+       "--file TRADES.csv [--batch-id ID]",
+       "check a trades file against the node without signing: rows, nets, balances",
+       SettleCheck},
       {{"settle", "status"},
        {"BATCH_ID"},
        {"json"},

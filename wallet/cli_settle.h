@@ -60,4 +60,17 @@ CliResult<SettleBatch> BuildSettleBatch(const std::string& batch_id,
                                         const std::vector<CsvTrade>& rows, std::string_view file,
                                         const DecimalsLookup& decimals);
 
+// One account's net movement in one asset over a batch (docs/state.md §3.6
+// "netting"): what settle_batch moves once for it.
+struct NetPosition {
+  Address account;
+  std::string asset;
+  bool debit = false;   // the account pays `amount`; else it receives it
+  uint64_t amount = 0;  // > 0
+  bool fits = true;     // false: the net exceeds 2^64 - 1 (amount is then that maximum)
+  bool operator==(const NetPosition&) const = default;
+};
+// The non-zero nets in (account, asset) order, as the state machine moves them.
+std::vector<NetPosition> NetPositions(const SettleBatch& batch);
+
 }  // namespace corridor::wallet::cli

@@ -255,4 +255,29 @@ CliResult<SettleBatch> BuildSettleBatch(const std::string& batch_id,
   return batch;
 }
 
+std::vector<NetPosition> NetPositions(const SettleBatch& batch) {
+  __extension__ typedef __int128 i128;
+  std::map<std::pair<Address, std::string>, i128> net;
+  for (const Trade& t : batch.trades) {
+    net[{t.buyer, t.base_asset}] += t.base_amount;
+    net[{t.seller, t.base_asset}] -= t.base_amount;
+    net[{t.seller, t.quote_asset}] += t.quote_amount;
+    net[{t.buyer, t.quote_asset}] -= t.quote_amount;
+  }
+  constexpr i128 kMax = static_cast<i128>(UINT64_MAX);
+  std::vector<NetPosition> out;
+  for (const auto& [key, v] : net) {
+    if (v == 0) continue;
+    NetPosition p;
+    p.account = key.first;
+    p.asset = key.second;
+    p.debit = v < 0;
+    const i128 magnitude = v < 0 ? -v : v;
+    p.fits = magnitude <= kMax;
+    p.amount = static_cast<uint64_t>(p.fits ? magnitude : kMax);
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
 }  // namespace corridor::wallet::cli

@@ -531,8 +531,14 @@ TEST_F(WalletCli, SettlementBatchFromACsvCommitsAndShowsInSettleStatus) {
   SyncAll();
   const auto before = TraderBalances(0);
 
-  CommandResult r = Corridor(0, {"settle", "batch", "--from", "exchange", "--file", csv,
-                                 "--batch-id", batch_id, "--wait", "--timeout", "60"});
+  // Checked first, without signing: every net debit is covered.
+  CommandResult r = Corridor(0, {"settle", "check", "--file", csv, "--batch-id", batch_id});
+  ASSERT_EQ(r.exit_code, 0) << last_command_;
+  EXPECT_EQ(Field(r.out, "trades"), "300") << last_command_;
+  EXPECT_NE(r.out.find("\nok at height "), std::string::npos) << last_command_;
+
+  r = Corridor(0, {"settle", "batch", "--from", "exchange", "--file", csv, "--batch-id", batch_id,
+                   "--wait", "--timeout", "60"});
   ASSERT_EQ(r.exit_code, 0) << last_command_;
   EXPECT_EQ(Field(r.out, "batch"), batch_id) << last_command_;
   EXPECT_NE(r.out.find("(300 trades from trades.csv)"), std::string::npos) << last_command_;
@@ -577,6 +583,11 @@ TEST_F(WalletCli, SettlementBatchFromACsvCommitsAndShowsInSettleStatus) {
                         "F-3,alice,bob,EUR,99999999.00,USD,1.10\n";
   SyncAll();
   const auto unchanged = TraderBalances(0);
+  r = Corridor(1, {"settle", "check", "--file", bad});
+  EXPECT_EQ(r.exit_code, 1) << last_command_;
+  EXPECT_NE(r.out.find(AddressOf("bob") + "  EUR    -"), std::string::npos) << last_command_;
+  EXPECT_NE(r.out.find("insufficient_balance\n"), std::string::npos) << last_command_;
+  EXPECT_NE(r.err.find("1 problem at height"), std::string::npos) << r.err;
   r = Corridor(2, {"settle", "batch", "--from", "exchange", "--file", bad, "--batch-id",
                    batch_id + "-short", "--wait"});
   EXPECT_EQ(r.exit_code, 1) << last_command_;

@@ -167,6 +167,40 @@ TEST_F(TradesCsv, AmountsTakeEachAssetsDecimals) {
             "list')");
 }
 
+TEST_F(TradesCsv, NetPositionsAreWhatTheBatchMovesPerAccountAndAsset) {
+  const Address carol = NewAddress();
+  SettleBatch batch{"B-1",
+                    {{"T-1", buyer_, seller_, "EUR", 100, "USD", 110},
+                     {"T-2", seller_, carol, "EUR", 200, "USD", 220},
+                     {"T-3", buyer_, seller_, "EUR", 50, "GBP", 40},
+                     {"T-4", seller_, buyer_, "EUR", 50, "GBP", 40}}};
+  const auto nets = NetPositions(batch);
+  std::map<std::pair<Address, std::string>, std::pair<bool, uint64_t>> got;
+  for (size_t i = 0; i < nets.size(); ++i) {
+    EXPECT_TRUE(nets[i].fits);
+    got[{nets[i].account, nets[i].asset}] = {nets[i].debit, nets[i].amount};
+    if (i > 0) {
+      EXPECT_LT(std::tie(nets[i - 1].account, nets[i - 1].asset),
+                std::tie(nets[i].account, nets[i].asset))
+          << "in (account, asset) order";
+    }
+  }
+  // GBP nets to zero for both: no movement.
+  const std::map<std::pair<Address, std::string>, std::pair<bool, uint64_t>> want = {
+      {{buyer_, "EUR"}, {false, 100}},  {{buyer_, "USD"}, {true, 110}},
+      {{seller_, "EUR"}, {false, 100}}, {{seller_, "USD"}, {true, 110}},
+      {{carol, "EUR"}, {true, 200}},    {{carol, "USD"}, {false, 220}}};
+  EXPECT_EQ(got, want);
+
+  // Nets beyond 64 bits are flagged, not wrapped.
+  SettleBatch huge{"B-2",
+                   {{"T-1", buyer_, seller_, "EUR", UINT64_MAX, "USD", 1},
+                    {"T-2", buyer_, seller_, "EUR", UINT64_MAX, "USD", 1}}};
+  for (const auto& n : NetPositions(huge)) {
+    EXPECT_EQ(n.fits, n.asset == "USD") << n.asset;
+  }
+}
+
 // ---------------------------------------------------------------- settle commands
 
 class SettleCommands : public CliTest {
@@ -305,6 +339,52 @@ TEST_F(SettleCommands, FileMistakesAreUsageErrorsBeforeTheNode) {
   args[7] = std::string(65, 'b');
   EXPECT_EQ(Run(args), kExitUsage);
   ExpectOneErrorLine("--batch-id must be 1-64 characters of printable ASCII");
+}
+
+TEST_F(SettleCommands, CheckShowsEachAccountsNetAndWhatWouldFail) {
+  // carol is not registered; bob's 5.00 USD covers his net debit of 1.10.
+  EXPECT_EQ(Run({"settle", "check", "--file", csv_}), kExitFailed);
+  const std::string a = Alice().ToString(), b = Bob().ToString(), c = carol_.ToString();
+  auto row = [](const std::string& account, const std::string& rest) {
+    return account + "  " + rest + "\n";
+  };
+  std::vector<std::pair<std::string, std::string>> rows = {
+      {a, "EUR    +1.00  0.00       ok"},
+      {a, "USD    -1.10  100.00     ok"},
+      {b, "EUR    +1.00  0.00       ok"},
+      {b, "USD    -1.10  5.00       ok"},
+      {c, "EUR    -2.00  -          unknown_account"},
+      {c, "USD    +2.20  -          unknown_account"}};
+  std::sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) {
+    return Address::Parse(x.first).value() < Address::Parse(y.first).value() ||
+           (x.first == y.first && x.second < y.second);
+  });
+  std::string table =
+      "ACCOUNT" + std::string(a.size() - 5, ' ') + "ASSET  NET    AVAILABLE  CHECK\n";
+  for (const auto& [account, rest] : rows) table += row(account, rest);
+  EXPECT_EQ(Out(), "file       trades.csv\ntrades     2\naccounts   3\nmovements  6\n" + table);
+  ExpectOneErrorLine("2 problems at height 10; settling this batch now would fail");
+
+  chain_.AddAccount(carol_, 0, "0.00");
+  chain_.SetBalances(carol_, {{"EUR", "1.50"}});
+  EXPECT_EQ(Run({"settle", "check", "--file", csv_}), kExitFailed);
+  EXPECT_NE(Out().find(c + "  EUR    -2.00  1.50       insufficient_balance\n"), std::string::npos)
+      << Out();
+  ExpectOneErrorLine("1 problem at height 10");
+
+  chain_.SetBalances(carol_, {{"EUR", "2.00"}});
+  ASSERT_EQ(Run({"settle", "check", "--file", csv_, "--batch-id", "B-1"}), kExitOk) << Err();
+  EXPECT_NE(Out().find("batch      B-1 (not settled yet)\n"), std::string::npos) << Out();
+  EXPECT_NE(Out().find("\nok at height 10: every net debit is covered"), std::string::npos);
+
+  settled_ = Settled();
+  EXPECT_EQ(Run({"settle", "check", "--file", csv_, "--batch-id", "B-1"}), kExitFailed);
+  EXPECT_NE(Out().find("batch      B-1: batch_already_settled: batch 'B-1' was settled at height "
+                       "42"),
+            std::string::npos)
+      << Out();
+  EXPECT_TRUE(chain_.submitted.empty());
+  EXPECT_EQ(passphrase_asks_, 0) << "settle check never signs";
 }
 
 TEST_F(SettleCommands, Status) {

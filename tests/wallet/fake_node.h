@@ -55,6 +55,7 @@ struct FakeChain {
     j.Set("address", a.ToString());
     j.Set("height", height);
     j.Set("nonce", nonce);
+    j.Set("kycLevel", 2);
     j.Set("frozen", false);
     j.Set("roles", rpc::Json::Array());
     rpc::Json balances = rpc::Json::Array();
