@@ -455,7 +455,7 @@ using Operation = std::variant<Payment, RegisterAccount, GrantRole, RevokeRole, 
                                CreateAsset, Mint, Burn, FreezeAccount, UnfreezeAccount, FreezeAsset,
                                UnfreezeAsset, PublishRate, FxPayment, SetLiquidityFee, SettleBatch,
                                ExchangeDeposit, ExchangeWithdrawal, EscrowCreate, EscrowRelease,
-                               EscrowCancel>;
+                               EscrowCancel, DisputeOpen, DisputeResolve>;
 
 OpType TypeOf(const Operation& op);
 std::string_view NameOf(const Operation& op);

@@ -196,7 +196,9 @@ struct OpRunner {
   const Account& sender_acc;  // the sender's record, nonce already consumed
 
   RC operator()(const Payment& op) const {
-    return internal::Pay(c, c.sender, op.to, op.asset, op.amount);
+    RC rc = internal::Pay(c, c.sender, op.to, op.asset, op.amount);
+    if (rc == RC::kSuccess) internal::RecordPayment(c, op);  // disputable (§3.9)
+    return rc;
   }
 
   RC operator()(const RegisterAccount& op) const {
@@ -428,6 +430,10 @@ struct OpRunner {
   RC operator()(const EscrowCreate& op) const { return internal::RunEscrowCreate(c, op); }
   RC operator()(const EscrowRelease& op) const { return internal::RunEscrowRelease(c, op); }
   RC operator()(const EscrowCancel& op) const { return internal::RunEscrowCancel(c, op); }
+  RC operator()(const DisputeOpen& op) const { return internal::RunDisputeOpen(c, op); }
+  RC operator()(const DisputeResolve& op) const {
+    return internal::RunDisputeResolve(c, sender_acc, op);
+  }
 
   RC operator()(const SetLiquidityFee& op) const {
     if (!sender_acc.HasRole(Role::kLiquidityProvider)) return RC::kUnauthorizedRole;

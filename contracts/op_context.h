@@ -60,4 +60,10 @@ ResultCode RunEscrowCancel(OpContext& c, const EscrowCancel& op);
 // run yet. Returns the events.
 std::vector<Event> RefundDueEscrows(const StateStore& base, StateOverlay& view, uint64_t height);
 
+// dispute.cpp
+// Keeps a successful payment's record (PaymentRecord) under its transaction id.
+void RecordPayment(OpContext& c, const Payment& op);
+ResultCode RunDisputeOpen(OpContext& c, const DisputeOpen& op);
+ResultCode RunDisputeResolve(OpContext& c, const Account& sender, const DisputeResolve& op);
+
 }  // namespace corridor::contracts::internal

@@ -170,6 +170,14 @@ Json OperationJson(const Operation& op, AssetBook& assets) {
           if (!o.preimage.empty()) j.Set("preimage", ToHex(o.preimage));
         } else if constexpr (std::is_same_v<T, EscrowCancel>) {
           j.Set("escrowId", o.escrow_id);
+        } else if constexpr (std::is_same_v<T, DisputeOpen>) {
+          j.Set("paymentTx", o.payment_tx.ToHex());
+          j.Set("amount", std::to_string(o.amount));
+          j.Set("hold", o.hold);
+          j.Set("reason", o.reason);
+        } else if constexpr (std::is_same_v<T, DisputeResolve>) {
+          j.Set("disputeId", o.dispute_id);
+          j.Set("refundAmount", std::to_string(o.refund_amount));
         }
       },
       op);

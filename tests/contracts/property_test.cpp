@@ -99,11 +99,14 @@ size_t CheckConservation(const ChainStore& store) {
   return supply.size();
 }
 
-// What the random escrow operations aim at: every escrow id so far, and the
-// open ones by sender (so that releases and cancels often hit their own).
+// What the random escrow and dispute operations aim at: every escrow id so
+// far and the open ones by sender (so that releases and cancels often hit
+// their own), the committed payments by party, and the open disputes.
 struct EscrowTargets {
   uint64_t count = 0;
   std::map<Address, std::vector<uint64_t>> open_by_sender;
+  std::map<Address, std::vector<std::pair<Hash, uint64_t>>> payments_by_party;  // (tx, amount)
+  std::vector<std::pair<uint64_t, uint64_t>> open_disputes;                      // (id, amount)
 };
 
 EscrowTargets ReadEscrowTargets(const StateStore& state) {
@@ -113,7 +116,38 @@ EscrowTargets ReadEscrowTargets(const StateStore& state) {
     t.count = std::max(t.count, e->id);
     if (e->status == EscrowStatus::kOpen) t.open_by_sender[e->sender].push_back(e->id);
   }
+  for (const auto& [k, v] : state.ScanPrefix(Bytes{PaymentRecordKey(Hash{})[0]}, 1'000'000)) {
+    auto p = PaymentRecord::Decode(v);
+    const Hash tx = Hash::FromSpan(ByteSpan(k).subspan(1));
+    t.payments_by_party[p->from].emplace_back(tx, p->amount);
+    t.payments_by_party[p->to].emplace_back(tx, p->amount);
+  }
+  for (const auto& [k, v] : state.ScanPrefix(DisputeStatusPrefix(DisputeStatus::kOpen), 1'000'000)) {
+    auto d = ReadDispute(state, IdFromKeySuffix(k));
+    t.open_disputes.emplace_back(d->id, d->amount);
+  }
   return t;
+}
+
+// Disputes: payments the sender took part in (sometimes someone else's: not_party),
+// parts or more than their amount, with and without hold; the arbiter resolves
+// open ones with a refund up to (sometimes over) the disputed amount, or dismisses.
+Operation RandomDisputeOp(std::mt19937_64& rng, const Address& sender,
+                          const EscrowTargets& targets) {
+  if (!targets.open_disputes.empty() && (sender == Addr("arb") || rng() % 10 == 0)) {
+    auto [id, amount] = targets.open_disputes[rng() % targets.open_disputes.size()];
+    uint64_t refund = rng() % 3 == 0 ? 0 : rng() % (amount + 2);
+    return DisputeResolve{id, refund};
+  }
+  auto own = targets.payments_by_party.find(sender);
+  if (own == targets.payments_by_party.end() || rng() % 8 == 0) {
+    if (targets.payments_by_party.empty()) return DisputeOpen{Sha256(AsBytes("none")), 1, false, "r"};
+    auto it = targets.payments_by_party.begin();
+    std::advance(it, rng() % targets.payments_by_party.size());
+    own = it;
+  }
+  auto [tx, amount] = own->second[rng() % own->second.size()];
+  return DisputeOpen{tx, rng() % (amount + 1) + 1, rng() % 2 == 0, "reason " + std::to_string(rng() % 9)};
 }
 
 // Escrow operations: creates with and without arbiter / hash lock and short
@@ -222,7 +256,10 @@ Operation RandomOp(std::mt19937_64& rng, const std::string& sender,
                               "wd-" + std::to_string(rng() % 100)};
   }
   if (sender == "lp") return SetLiquidityFee{static_cast<uint16_t>(rng() % 100)};
-  if (sender == "arb") return RandomEscrowOp(rng, Addr(sender), user(), asset(), escrows, height);
+  if (sender == "arb") {
+    if (rng() % 2) return RandomDisputeOp(rng, Addr(sender), escrows);
+    return RandomEscrowOp(rng, Addr(sender), user(), asset(), escrows, height);
+  }
   if (sender == "admin") {
     Role r = static_cast<Role>(rng() % (kMaxRoleCode + 1));
     if (rng() % 2) return GrantRole{user(), r};
@@ -242,7 +279,8 @@ Operation RandomOp(std::mt19937_64& rng, const std::string& sender,
   }
   if (r < 85) return Payment{Addr("stranger-" + std::to_string(rng() % 3)), asset(), 1};
   if (r < 88) return Burn{asset(), rng() % 500 + 1};
-  if (r < 95) return RandomEscrowOp(rng, Addr(sender), user(), asset(), escrows, height);
+  if (r < 93) return RandomEscrowOp(rng, Addr(sender), user(), asset(), escrows, height);
+  if (r < 95) return RandomDisputeOp(rng, Addr(sender), escrows);
   return Mint{user(), asset(), 1};  // unauthorised
 }
 
@@ -309,7 +347,8 @@ TEST(PropertyTest, DeterministicAndConserving) {
   EXPECT_GT(events[static_cast<uint16_t>(EventType::kFxConverted)], 0);
   // Escrows were created, released, cancelled and refunded at their deadline.
   for (EventType t : {EventType::kEscrowCreated, EventType::kEscrowReleased,
-                      EventType::kEscrowRefunded}) {
+                      EventType::kEscrowRefunded, EventType::kDisputeOpened,
+                      EventType::kDisputeResolved, EventType::kHoldPlaced}) {
     EXPECT_GT(events[static_cast<uint16_t>(t)], 0) << EventTypeName(static_cast<uint16_t>(t));
   }
   std::cout << "settled batches " << events[static_cast<uint16_t>(EventType::kBatchSettled)]
@@ -317,7 +356,10 @@ TEST(PropertyTest, DeterministicAndConserving) {
             << ", escrows created "
             << events[static_cast<uint16_t>(EventType::kEscrowCreated)] << " released "
             << events[static_cast<uint16_t>(EventType::kEscrowReleased)] << " refunded "
-            << events[static_cast<uint16_t>(EventType::kEscrowRefunded)] << "\n";
+            << events[static_cast<uint16_t>(EventType::kEscrowRefunded)] << ", disputes opened "
+            << events[static_cast<uint16_t>(EventType::kDisputeOpened)] << " held "
+            << events[static_cast<uint16_t>(EventType::kHoldPlaced)] << " resolved "
+            << events[static_cast<uint16_t>(EventType::kDisputeResolved)] << "\n";
 }
 
 }  // namespace
