@@ -20,6 +20,9 @@ std::vector<NamedMethod> RpcMethods(NodeApi& node, RpcApiOptions options) {
       {"fx_getRateHistory", rpc_methods::FxGetRateHistory},
       {"settlement_getBatch", rpc_methods::SettlementGetBatch},
       {"exchange_getReference", rpc_methods::ExchangeGetReference},
+      {"escrow_get", rpc_methods::EscrowGet},
+      {"dispute_get", rpc_methods::DisputeGet},
+      {"dispute_list", rpc_methods::DisputeList},
   };
   // One copy of the options shared by every handler (read-only).
   auto shared = std::make_shared<const RpcApiOptions>(options);

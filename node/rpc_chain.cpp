@@ -1,5 +1,6 @@
 // chain_getInfo, chain_getBlock, chain_getTransaction, tx_submit.
 #include "chain/limits.h"
+#include "contracts/escrow_state.h"
 #include "node/rpc_methods.h"
 #include "node/version.h"
 
@@ -118,6 +119,13 @@ MethodResult ChainGetBlock(const Context& c, const Params& p) {
     r.Set("nextTxStart", end);
   } else {
     r.SetNull("nextTxStart");
+  }
+  // Events of the block's begin-block step (escrow refunds at the deadline,
+  // docs/state.md §3.10), from the state after the block.
+  {
+    auto state = c.node.chain().StateAt(height);
+    AssetBook assets(state);
+    r.Set("systemEvents", EventsJson(contracts::ReadSystemEvents(state, height), assets));
   }
   r.Set("certificate", CertificateJson(*cert));
   return r;
