@@ -105,7 +105,36 @@ TEST_F(ExchangeCluster, FxPaymentEscrowRefundAndThousandTradeBatch) {
   EXPECT_EQ(bob_eur_before, "1000000.00");
   EXPECT_EQ(Available(kNodes - 1, Dev("bob"), "EUR"), "1000010.00");
 
-  // 2. A 1,000-trade batch between 50 registered, funded traders.
+  // 2. An escrow alice cannot complete (bob never gets it released) is
+  //    refunded at its deadline by every validator's begin-block step.
+  const std::string alice_usd = Available(0, Dev("alice"), "USD");
+  const uint64_t deadline = Height(0).value_or(0) + 6;
+  auto created = SubmitAll("alice", alice,
+                           {EscrowCreate{Dev("bob"), "USD", 5'00, Address{}, Hash{}, deadline}});
+  auto receipt = Call(0, "chain_getTransaction", Params1("id", created[0]));
+  ASSERT_TRUE(receipt.has_value());
+  ASSERT_EQ(std::string(receipt->value()["status"].GetString()), "committed");
+  uint64_t escrow_id = 0;
+  for (const auto& e : receipt->value()["receipt"]["events"].GetArray()) {
+    if (e.HasMember("escrowId")) escrow_id = e["escrowId"].GetUint64();
+  }
+  ASSERT_NE(escrow_id, 0u);
+  rpc::Json by_id = rpc::Json::Object();
+  by_id.Set("id", escrow_id);
+  EXPECT_EQ(SameOnAllNodes("escrow_get", by_id, "amount"), "5.00");
+  for (size_t i = 0; i < kNodes; ++i) {
+    EXPECT_TRUE(WaitUntil(
+        [&] {
+          auto r = Call(i, "escrow_get", by_id);
+          return r && std::string(r->value()["status"].GetString()) == "refunded";
+        },
+        60s))
+        << "escrow " << escrow_id << " not refunded on validator-" << i + 1;
+    EXPECT_EQ(Available(i, Dev("alice"), "USD"), alice_usd) << "validator-" << i + 1;
+  }
+  EXPECT_EQ(SameOnAllNodes("escrow_get", by_id, "closedHeight"), std::to_string(deadline));
+
+  // 3. A 1,000-trade batch between 50 registered, funded traders.
   std::vector<Operation> regs, funding;
   for (int i = 0; i < kTraders; ++i) {
     regs.push_back(RegisterAccount{Dev(TraderName(i)), 1, "SG", "trader"});
