@@ -16,6 +16,7 @@
 
 #include "chain/address.h"
 #include "chain/amount.h"
+#include "chain/compliance_ops.h"
 #include "chain/encoding.h"
 #include "chain/hash.h"
 #include "chain/keys.h"
@@ -51,6 +52,12 @@ enum class OpType : uint16_t {
   kEscrowCancel = 22,
   kDisputeOpen = 23,
   kDisputeResolve = 24,
+  // 40-49: compliance (chain/compliance_ops.h, docs/state.md §3.14)
+  kAmlRuleSet = 40,
+  kAmlRuleRemove = 41,
+  kHoldApprove = 42,
+  kHoldReject = 43,
+  kAmlSetHoldExpiry = 44,
 };
 
 // On-chain roles (docs/state.md §3.1). Codes are stable; an account's roles
@@ -455,7 +462,13 @@ using Operation = std::variant<Payment, RegisterAccount, GrantRole, RevokeRole, 
                                CreateAsset, Mint, Burn, FreezeAccount, UnfreezeAccount, FreezeAsset,
                                UnfreezeAsset, PublishRate, FxPayment, SetLiquidityFee, SettleBatch,
                                ExchangeDeposit, ExchangeWithdrawal, EscrowCreate, EscrowRelease,
-                               EscrowCancel, DisputeOpen, DisputeResolve>;
+                               EscrowCancel, DisputeOpen, DisputeResolve, AmlRuleSet, AmlRuleRemove,
+                               HoldApprove, HoldReject, AmlSetHoldExpiry>;
+static_assert(AmlRuleSet::kType == OpType::kAmlRuleSet &&
+              AmlRuleRemove::kType == OpType::kAmlRuleRemove &&
+              HoldApprove::kType == OpType::kHoldApprove &&
+              HoldReject::kType == OpType::kHoldReject &&
+              AmlSetHoldExpiry::kType == OpType::kAmlSetHoldExpiry);
 
 OpType TypeOf(const Operation& op);
 std::string_view NameOf(const Operation& op);

@@ -56,6 +56,22 @@ std::string_view EventTypeName(uint16_t type) {
       return "hold_placed";
     case EventType::kHoldReleased:
       return "hold_released";
+    case EventType::kAmlRuleSet:
+      return "aml_rule_set";
+    case EventType::kAmlRuleRemoved:
+      return "aml_rule_removed";
+    case EventType::kPaymentHeld:
+      return "payment_held";
+    case EventType::kAmlRuleTripped:
+      return "aml_rule_tripped";
+    case EventType::kHoldApproved:
+      return "hold_approved";
+    case EventType::kHoldRejected:
+      return "hold_rejected";
+    case EventType::kHoldExpired:
+      return "hold_expired";
+    case EventType::kHoldExpirySet:
+      return "hold_expiry_set";
   }
   return "unknown";
 }

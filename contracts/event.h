@@ -39,6 +39,22 @@
 //   hold_placed / hold_released
 //                     account=the account whose funds are held asset amount
 //                     detail=dispute id (available <-> locked)
+//   aml_rule_set / aml_rule_removed
+//                     account=compliance sender asset amount=max_amount
+//                     detail=rule id
+//   payment_held      account=payer asset amount=locked (available -> locked)
+//                     detail=hold id; the receiver is not named, so the held
+//                     payment is not in its history until approved
+//   aml_rule_tripped  account=payer asset amount=the amount the rule looked
+//                     at detail=rule id (emitted with payment_held)
+//   hold_approved / hold_rejected
+//                     account=payer counterparty=compliance decider asset
+//                     amount=the held amount detail=hold id (locked ->
+//                     available; an approval's payment moves by the events
+//                     emitted after it)
+//   hold_expired      account=payer asset amount detail=hold id (a system
+//                     event: locked -> available at the deadline)
+//   hold_expiry_set   account=compliance sender detail=blocks
 #pragma once
 
 #include <cstdint>
@@ -77,6 +93,15 @@ enum class EventType : uint16_t {
   kDisputeResolved = 24,
   kHoldPlaced = 25,
   kHoldReleased = 26,
+  // 40-49: compliance (docs/state.md §3.14).
+  kAmlRuleSet = 40,
+  kAmlRuleRemoved = 41,
+  kPaymentHeld = 42,
+  kAmlRuleTripped = 43,
+  kHoldApproved = 44,
+  kHoldRejected = 45,
+  kHoldExpired = 46,
+  kHoldExpirySet = 47,
 };
 
 // Stable snake_case name ("transfer", "account_frozen"); "unknown" for other values.

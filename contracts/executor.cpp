@@ -4,6 +4,8 @@
 #include <limits>
 
 #include "chain/limits.h"
+#include "contracts/aml_state.h"
+#include "contracts/escrow_state.h"
 #include "contracts/event.h"
 #include "contracts/ledger.h"
 #include "contracts/op_context.h"
@@ -174,6 +176,36 @@ struct StatelessCheck {
   RC operator()(const DisputeResolve& op) const {
     return op.dispute_id == 0 ? RC::kBadField : RC::kSuccess;
   }
+  RC operator()(const AmlRuleSet& op) const {
+    auto jurisdiction_ok = [](const std::string& j) { return j.empty() || IsValidJurisdiction(j); };
+    if (!IsValidAssetCode(op.asset) || !jurisdiction_ok(op.from_jurisdiction) ||
+        !jurisdiction_ok(op.to_jurisdiction)) {
+      return RC::kBadField;
+    }
+    if (op.kind == AmlRuleKind::kThreshold) {
+      return op.max_count == 0 && op.window_blocks == 0 ? RC::kSuccess : RC::kBadField;
+    }
+    if (op.kind != AmlRuleKind::kVelocity || op.window_blocks == 0 ||
+        op.window_blocks > kMaxVelocityWindowBlocks || (op.max_amount == 0 && op.max_count == 0)) {
+      return RC::kBadField;
+    }
+    return RC::kSuccess;
+  }
+  RC operator()(const AmlRuleRemove& op) const {
+    return op.rule_id == 0 ? RC::kBadField : RC::kSuccess;
+  }
+  RC CheckDecision(uint64_t hold_id, const std::string& reason) const {
+    if (hold_id == 0 || reason.empty() || reason.size() > kMaxHoldReasonBytes ||
+        !IsPrintableUtf8(reason)) {
+      return RC::kBadField;
+    }
+    return RC::kSuccess;
+  }
+  RC operator()(const HoldApprove& op) const { return CheckDecision(op.hold_id, op.reason); }
+  RC operator()(const HoldReject& op) const { return CheckDecision(op.hold_id, op.reason); }
+  RC operator()(const AmlSetHoldExpiry& op) const {
+    return op.blocks == 0 || op.blocks > kMaxHoldExpiryBlocks ? RC::kBadField : RC::kSuccess;
+  }
   RC operator()(const PublishRate& op) const {
     if (!IsValidAssetCode(op.base) || !IsValidAssetCode(op.quote) || op.base == op.quote ||
         op.numerator == 0 || op.denominator == 0 || op.valid_from > op.valid_until) {
@@ -195,11 +227,9 @@ struct OpRunner {
   OpContext& c;
   const Account& sender_acc;  // the sender's record, nonce already consumed
 
-  RC operator()(const Payment& op) const {
-    RC rc = internal::Pay(c, c.sender, op.to, op.asset, op.amount);
-    if (rc == RC::kSuccess) internal::RecordPayment(c, op);  // disputable (§3.9)
-    return rc;
-  }
+  // payment and fx_payment go through the AML screen (docs/state.md §3.14).
+  RC operator()(const Payment& op) const { return internal::RunScreened(c, op); }
+  RC operator()(const FxPayment& op) const { return internal::RunScreened(c, op); }
 
   RC operator()(const RegisterAccount& op) const {
     if (!HasAny(sender_acc, {Role::kAdmin, Role::kCompliance})) return RC::kUnauthorizedRole;
@@ -353,72 +383,6 @@ struct OpRunner {
     return RC::kSuccess;
   }
 
-  // Rounding (docs/state.md §3.3): the receiver gets exactly dest_amount; the
-  // sender pays principal = ceil(dest_amount * denominator / numerator) and
-  // fee = ceil(principal * fee_bps / 10000), both rounded up, so every
-  // fraction of a minor unit goes to the liquidity provider. All products in
-  // 128 bits; every amount that moves is an integer moved by a transfer, so
-  // no value is created or destroyed.
-  RC operator()(const FxPayment& op) const {
-    auto src = c.ledger.GetAsset(op.source_asset);
-    auto dst = c.ledger.GetAsset(op.dest_asset);
-    if (!src || !dst) return RC::kUnknownAsset;
-    if (src->frozen || dst->frozen) return RC::kAssetFrozen;
-    auto to = c.ledger.GetAccount(op.to);
-    if (!to) return RC::kUnknownAccount;
-    if (to->frozen) return RC::kReceiverFrozen;
-    auto lp = c.ledger.GetAccount(op.liquidity_provider);
-    if (!lp || !lp->HasRole(Role::kLiquidityProvider)) return RC::kNotLiquidityProvider;
-    if (lp->frozen) return RC::kLiquidityProviderFrozen;
-    auto rate = c.ledger.GetFxRate(op.source_asset, op.dest_asset);
-    if (!rate) return RC::kNoRate;
-    if (!rate->UsableAt(c.block.height)) return RC::kStaleRate;
-
-    const U128 principal =
-        CeilDiv(static_cast<U128>(op.dest_amount) * rate->denominator, rate->numerator);
-    if (principal > op.max_source_amount) return RC::kSlippageExceeded;
-    const uint16_t fee_bps = c.ledger.GetLiquidityFee(op.liquidity_provider);
-    const U128 fee = CeilDiv(principal * fee_bps, kMaxFeeBps);
-    const U128 total = principal + fee;  // <= 2^64 * 2: no overflow
-    if (total > op.max_source_amount) return RC::kSlippageExceeded;
-    const auto pay = static_cast<uint64_t>(total);
-
-    Balance sender_src = c.ledger.GetBalance(c.sender, op.source_asset);
-    if (sender_src.available < pay) return RC::kInsufficientBalance;
-    Balance lp_dst = c.ledger.GetBalance(op.liquidity_provider, op.dest_asset);
-    if (lp_dst.available < op.dest_amount) return RC::kInsufficientLiquidity;
-    Balance lp_src = c.ledger.GetBalance(op.liquidity_provider, op.source_asset);
-    Balance to_dst = c.ledger.GetBalance(op.to, op.dest_asset);
-    if (!CheckedAdd(lp_src.available, pay, lp_src.available) ||
-        !CheckedAdd(to_dst.available, op.dest_amount, to_dst.available)) {
-      return RC::kOverflow;
-    }
-    sender_src.available -= pay;
-    lp_dst.available -= op.dest_amount;
-    c.ledger.PutBalance(c.sender, op.source_asset, sender_src);
-    c.ledger.PutBalance(op.liquidity_provider, op.source_asset, lp_src);
-    c.ledger.PutBalance(op.liquidity_provider, op.dest_asset, lp_dst);
-    c.ledger.PutBalance(op.to, op.dest_asset, to_dst);
-
-    Event conv = MakeEvent(EventType::kFxConverted, c.sender);
-    conv.counterparty = op.to;
-    conv.asset = op.source_asset;
-    conv.amount = static_cast<uint64_t>(principal);
-    conv.detail = static_cast<uint64_t>(fee);
-    c.events.push_back(std::move(conv));
-    Event in = MakeEvent(EventType::kTransfer, c.sender);
-    in.counterparty = op.liquidity_provider;
-    in.asset = op.source_asset;
-    in.amount = pay;
-    c.events.push_back(std::move(in));
-    Event out = MakeEvent(EventType::kTransfer, op.liquidity_provider);
-    out.counterparty = op.to;
-    out.asset = op.dest_asset;
-    out.amount = op.dest_amount;
-    c.events.push_back(std::move(out));
-    return RC::kSuccess;
-  }
-
   RC operator()(const SettleBatch& op) const {
     return internal::RunSettleBatch(c, sender_acc, op);
   }
@@ -434,6 +398,16 @@ struct OpRunner {
   RC operator()(const DisputeResolve& op) const {
     return internal::RunDisputeResolve(c, sender_acc, op);
   }
+
+  RC operator()(const AmlRuleSet& op) const { return internal::RunAmlRuleSet(c, sender_acc, op); }
+  RC operator()(const AmlRuleRemove& op) const {
+    return internal::RunAmlRuleRemove(c, sender_acc, op);
+  }
+  RC operator()(const AmlSetHoldExpiry& op) const {
+    return internal::RunAmlSetHoldExpiry(c, sender_acc, op);
+  }
+  RC operator()(const HoldApprove& op) const { return internal::RunHoldApprove(c, sender_acc, op); }
+  RC operator()(const HoldReject& op) const { return internal::RunHoldReject(c, sender_acc, op); }
 
   RC operator()(const SetLiquidityFee& op) const {
     if (!sender_acc.HasRole(Role::kLiquidityProvider)) return RC::kUnauthorizedRole;
@@ -497,7 +471,90 @@ RC CheckIncludableImpl(const StateView& view, const Transaction& tx, const Block
   return RC::kSuccess;
 }
 
+// The begin-block steps, before the block's first transaction: escrow
+// refunds at their deadline (docs/state.md §3.8), then AML holds expiring at
+// theirs (§3.14). Their events are the block's system events (§3.10).
+std::vector<Event> BeginBlock(const StateStore& base, StateOverlay& view, uint64_t height) {
+  std::vector<Event> events = internal::RefundDueEscrows(base, view, height);
+  std::vector<Event> expired = internal::ExpireDueHolds(base, view, height);
+  if (!expired.empty()) {
+    events.insert(events.end(), expired.begin(), expired.end());
+    view.Put(SystemEventsKey(), SystemEvents{height, events}.Encode());
+  }
+  return events;
+}
+
 }  // namespace
+
+namespace internal {
+
+// Rounding (docs/state.md §3.3): the receiver gets exactly dest_amount; the
+// sender pays principal = ceil(dest_amount * denominator / numerator) and
+// fee = ceil(principal * fee_bps / 10000), both rounded up, so every
+// fraction of a minor unit goes to the liquidity provider. All products in
+// 128 bits; every amount that moves is an integer moved by a transfer, so
+// no value is created or destroyed.
+RC RunFxPayment(OpContext& c, const FxPayment& op) {
+  auto src = c.ledger.GetAsset(op.source_asset);
+  auto dst = c.ledger.GetAsset(op.dest_asset);
+  if (!src || !dst) return RC::kUnknownAsset;
+  if (src->frozen || dst->frozen) return RC::kAssetFrozen;
+  auto to = c.ledger.GetAccount(op.to);
+  if (!to) return RC::kUnknownAccount;
+  if (to->frozen) return RC::kReceiverFrozen;
+  auto lp = c.ledger.GetAccount(op.liquidity_provider);
+  if (!lp || !lp->HasRole(Role::kLiquidityProvider)) return RC::kNotLiquidityProvider;
+  if (lp->frozen) return RC::kLiquidityProviderFrozen;
+  auto rate = c.ledger.GetFxRate(op.source_asset, op.dest_asset);
+  if (!rate) return RC::kNoRate;
+  if (!rate->UsableAt(c.block.height)) return RC::kStaleRate;
+
+  const U128 principal =
+      CeilDiv(static_cast<U128>(op.dest_amount) * rate->denominator, rate->numerator);
+  if (principal > op.max_source_amount) return RC::kSlippageExceeded;
+  const uint16_t fee_bps = c.ledger.GetLiquidityFee(op.liquidity_provider);
+  const U128 fee = CeilDiv(principal * fee_bps, kMaxFeeBps);
+  const U128 total = principal + fee;  // <= 2^64 * 2: no overflow
+  if (total > op.max_source_amount) return RC::kSlippageExceeded;
+  const auto pay = static_cast<uint64_t>(total);
+
+  Balance sender_src = c.ledger.GetBalance(c.sender, op.source_asset);
+  if (sender_src.available < pay) return RC::kInsufficientBalance;
+  Balance lp_dst = c.ledger.GetBalance(op.liquidity_provider, op.dest_asset);
+  if (lp_dst.available < op.dest_amount) return RC::kInsufficientLiquidity;
+  Balance lp_src = c.ledger.GetBalance(op.liquidity_provider, op.source_asset);
+  Balance to_dst = c.ledger.GetBalance(op.to, op.dest_asset);
+  if (!CheckedAdd(lp_src.available, pay, lp_src.available) ||
+      !CheckedAdd(to_dst.available, op.dest_amount, to_dst.available)) {
+    return RC::kOverflow;
+  }
+  sender_src.available -= pay;
+  lp_dst.available -= op.dest_amount;
+  c.ledger.PutBalance(c.sender, op.source_asset, sender_src);
+  c.ledger.PutBalance(op.liquidity_provider, op.source_asset, lp_src);
+  c.ledger.PutBalance(op.liquidity_provider, op.dest_asset, lp_dst);
+  c.ledger.PutBalance(op.to, op.dest_asset, to_dst);
+
+  Event conv = MakeEvent(EventType::kFxConverted, c.sender);
+  conv.counterparty = op.to;
+  conv.asset = op.source_asset;
+  conv.amount = static_cast<uint64_t>(principal);
+  conv.detail = static_cast<uint64_t>(fee);
+  c.events.push_back(std::move(conv));
+  Event in = MakeEvent(EventType::kTransfer, c.sender);
+  in.counterparty = op.liquidity_provider;
+  in.asset = op.source_asset;
+  in.amount = pay;
+  c.events.push_back(std::move(in));
+  Event out = MakeEvent(EventType::kTransfer, op.liquidity_provider);
+  out.counterparty = op.to;
+  out.asset = op.dest_asset;
+  out.amount = op.dest_amount;
+  c.events.push_back(std::move(out));
+  return RC::kSuccess;
+}
+
+}  // namespace internal
 
 ResultCode CheckIncludable(const StateView& view, const Transaction& tx, const BlockContext& ctx,
                            bool verify_signatures) {
@@ -533,7 +590,7 @@ Receipt Executor::Apply(StateOverlay& view, const Transaction& tx, const BlockCo
   OpContext c{ledger, sender, events, ctx, tx_id, failure};
   rc = std::visit(OpRunner{c, *acc}, tx.body().op);
   receipt.code = static_cast<uint16_t>(rc);
-  if (rc == RC::kSuccess) {
+  if (KeepsChanges(rc)) {
     scratch.MergeInto(view);
     receipt.events = std::move(events);
   } else if (failure) {
@@ -551,7 +608,7 @@ Result<BlockExecution> Executor::ExecuteBlock(const StateStore& base, const Bloc
   }
   BlockContext ctx{h.chain_id, h.height, h.timestamp_ms};
   BlockExecution out;
-  out.system_events = internal::RefundDueEscrows(base, view, ctx.height);
+  out.system_events = BeginBlock(base, view, ctx.height);
   out.transactions = block.transactions();
   out.receipts.reserve(block.transactions().size());
   for (size_t i = 0; i < block.transactions().size(); ++i) {
@@ -588,7 +645,7 @@ BlockExecution Executor::Propose(const StateStore& base, std::span<const Transac
                                  const BlockContext& ctx, size_t max_transactions) const {
   StateOverlay view(base);
   BlockExecution out;
-  out.system_events = internal::RefundDueEscrows(base, view, ctx.height);
+  out.system_events = BeginBlock(base, view, ctx.height);
   // Room for the header and the per-transaction framing within kMaxBlockBytes.
   constexpr size_t kHeaderMargin = 64 * 1024;
   size_t bytes = 0;

@@ -43,6 +43,9 @@ inline bool CheckedAdd(uint64_t a, uint64_t b, uint64_t& out) {
 ResultCode Pay(OpContext& c, const Address& from, const Address& to, const std::string& asset,
                uint64_t amount);
 
+// Cross-border payment (docs/state.md §3.3) from c.sender. executor.cpp.
+ResultCode RunFxPayment(OpContext& c, const FxPayment& op);
+
 // settlement.cpp
 ResultCode RunSettleBatch(OpContext& c, const Account& sender, const SettleBatch& op);
 ResultCode RunExchangeDeposit(OpContext& c, const ExchangeDeposit& op);
@@ -65,5 +68,21 @@ std::vector<Event> RefundDueEscrows(const StateStore& base, StateOverlay& view, 
 void RecordPayment(OpContext& c, const Payment& op);
 ResultCode RunDisputeOpen(OpContext& c, const DisputeOpen& op);
 ResultCode RunDisputeResolve(OpContext& c, const Account& sender, const DisputeResolve& op);
+
+// aml.cpp (docs/state.md §3.14)
+// Runs a payment or fx_payment (`op` holds one) through the AML screen:
+// kSuccess when it applied, kHeld when a rule held it (funds locked), or the
+// code it fails with.
+ResultCode RunScreened(OpContext& c, const Operation& op);
+ResultCode RunAmlRuleSet(OpContext& c, const Account& sender, const AmlRuleSet& op);
+ResultCode RunAmlRuleRemove(OpContext& c, const Account& sender, const AmlRuleRemove& op);
+ResultCode RunAmlSetHoldExpiry(OpContext& c, const Account& sender, const AmlSetHoldExpiry& op);
+ResultCode RunHoldApprove(OpContext& c, const Account& sender, const HoldApprove& op);
+ResultCode RunHoldReject(OpContext& c, const Account& sender, const HoldReject& op);
+// The begin-block step: expires the open holds whose deadline is <= `height`
+// (refunds them), at most kMaxHoldExpiriesPerBlock, in (deadline, id) order.
+// Returns the events; the caller stores the block's system events.
+// REQUIRES: as RefundDueEscrows.
+std::vector<Event> ExpireDueHolds(const StateStore& base, StateOverlay& view, uint64_t height);
 
 }  // namespace corridor::contracts::internal

@@ -5,6 +5,7 @@ namespace corridor::contracts {
 ResultClass ClassOf(ResultCode code) {
   auto v = static_cast<uint16_t>(code);
   if (v == 0) return ResultClass::kSuccess;
+  if (code == ResultCode::kHeld) return ResultClass::kHeld;
   if (v < 200) return ResultClass::kMalformed;
   if (v < 300) return ResultClass::kNotValidNow;
   return ResultClass::kFailed;
@@ -110,6 +111,16 @@ std::string_view NameOf(ResultCode code) {
       return "dispute_not_found";
     case ResultCode::kExceedsDisputedAmount:
       return "exceeds_disputed_amount";
+    case ResultCode::kHeld:
+      return "held";
+    case ResultCode::kRuleNotFound:
+      return "rule_not_found";
+    case ResultCode::kHoldNotFound:
+      return "hold_not_found";
+    case ResultCode::kHoldClosed:
+      return "hold_closed";
+    case ResultCode::kTooManyRules:
+      return "too_many_rules";
   }
   return "unknown";
 }

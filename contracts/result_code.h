@@ -11,6 +11,10 @@
 //   3xx      applied, failed  included in the block, nonce consumed, nothing
 //                             else changed (unauthorised role, frozen, balance,
 //                             overflow...). The transaction is final.
+//   360      held             a payment an AML rule stopped: included, nonce
+//                             consumed, its funds locked in the sender's
+//                             balance until compliance approves or rejects it
+//                             or the hold expires (docs/state.md §3.14).
 // A block holding a transaction whose code is 1xx or 2xx is invalid.
 // Codes and names never change meaning; new ones are appended.
 #pragma once
@@ -74,17 +78,29 @@ enum class ResultCode : uint16_t {
   kAlreadyDisputed = 337,
   kDisputeNotFound = 338,
   kExceedsDisputedAmount = 339,
+  // 360-379: compliance (docs/state.md §3.14). kHeld is its own class: the
+  // transaction applied as a hold (funds locked, review queue), not failed.
+  kHeld = 360,
+  kRuleNotFound = 361,
+  kHoldNotFound = 362,
+  kHoldClosed = 363,
+  kTooManyRules = 364,
 };
 
-enum class ResultClass : uint8_t { kSuccess, kMalformed, kNotValidNow, kFailed };
+enum class ResultClass : uint8_t { kSuccess, kMalformed, kNotValidNow, kFailed, kHeld };
 
 ResultClass ClassOf(ResultCode code);
 // The short stable name ("insufficient_balance"); "unknown" for other values.
 std::string_view NameOf(ResultCode code);
-// True for success and 3xx: the transaction may be (and, once chosen, is) in a block.
+// True for success, held and 3xx: the transaction may be (and, once chosen,
+// is) in a block.
 inline bool IsIncludable(ResultCode code) {
   auto c = ClassOf(code);
-  return c == ResultClass::kSuccess || c == ResultClass::kFailed;
+  return c == ResultClass::kSuccess || c == ResultClass::kFailed || c == ResultClass::kHeld;
+}
+// True when the operation's state changes are kept: success, or held.
+inline bool KeepsChanges(ResultCode code) {
+  return code == ResultCode::kSuccess || code == ResultCode::kHeld;
 }
 
 }  // namespace corridor::contracts

@@ -12,6 +12,7 @@
 #include <map>
 #include <random>
 
+#include "contracts/aml_state.h"
 #include "contracts/escrow_state.h"
 #include "contracts/event.h"
 #include "test_chain.h"
@@ -73,6 +74,13 @@ size_t CheckConservation(const ChainStore& store) {
       EXPECT_EQ(e->status == EscrowStatus::kOpen,
                 store.state().Get(EscrowDeadlineKey(e->deadline_height, e->id)).has_value())
           << "escrow " << e->id << ": open exactly when in the deadline index";
+    } else if (k[0] == HoldKey(0)[0]) {
+      auto h = Hold::Decode(IdFromKeySuffix(k), v);
+      EXPECT_TRUE(h.has_value());
+      if (h->status == HoldStatus::kOpen) expected_locked[{h->sender, h->asset}] += h->amount;
+      EXPECT_EQ(h->status == HoldStatus::kOpen,
+                store.state().Get(HoldDeadlineKey(h->deadline_height, h->id)).has_value())
+          << "hold " << h->id << ": open exactly when in the deadline index";
     } else if (k[0] == DisputeKey(0)[0]) {
       auto d = Dispute::Decode(IdFromKeySuffix(k), v);
       EXPECT_TRUE(d.has_value());
@@ -95,8 +103,16 @@ size_t CheckConservation(const ChainStore& store) {
   }
   for (const auto& [code, s] : supply) EXPECT_EQ(sums[code], s) << "asset " << code;
   std::erase_if(expected_locked, [](const auto& kv) { return kv.second == 0; });
-  EXPECT_EQ(locked, expected_locked) << "locked balances are exactly escrows and holds";
+  EXPECT_EQ(locked, expected_locked)
+      << "locked balances are exactly escrows, dispute holds and AML holds";
   return supply.size();
+}
+
+uint64_t ReadU64(const Bytes& v) {
+  Reader r(v);
+  uint64_t x = 0;
+  r.U64(x);
+  return x;
 }
 
 // What the random escrow and dispute operations aim at: every escrow id so
@@ -186,7 +202,7 @@ Operation RandomEscrowOp(std::mt19937_64& rng, const Address& sender, const Addr
 
 Operation RandomOp(std::mt19937_64& rng, const std::string& sender,
                    std::vector<std::string>& extra_assets, uint64_t height,
-                   const EscrowTargets& escrows) {
+                   const EscrowTargets& escrows, uint64_t holds) {
   auto user = [&] { return Addr(User(static_cast<int>(rng() % kUsers))); };
   auto asset = [&]() -> std::string {
     if (!extra_assets.empty() && rng() % 10 == 0) return extra_assets[rng() % extra_assets.size()];
@@ -208,7 +224,30 @@ Operation RandomOp(std::mt19937_64& rng, const std::string& sender,
     }
   }
   if (sender == "compliance") {
-    // Unfreezes are likelier than freezes, so most of the ledger stays live.
+    // AML rules (thresholds low enough to hold some payments, velocity
+    // windows of a few blocks) and decisions on the holds so far; then
+    // freezes: unfreezes are likelier, so most of the ledger stays live.
+    const uint64_t r = rng() % 20;
+    if (r < 3) {
+      AmlRuleSet rule;
+      rule.asset = kAssets[rng() % kAssets.size()];
+      if (rng() % 2) {
+        rule.kind = AmlRuleKind::kThreshold;
+        rule.max_amount = rng() % 3000 + 500;
+        if (rng() % 3 == 0) rule.to_jurisdiction = rng() % 2 ? "GB" : "SG";
+      } else {
+        rule.kind = AmlRuleKind::kVelocity;
+        rule.window_blocks = rng() % 5 + 1;
+        rule.max_amount = rng() % 2 ? rng() % 6000 + 1000 : 0;
+        rule.max_count = rule.max_amount == 0 ? rng() % 4 + 1 : 0;
+      }
+      if (rng() % 4 == 0) rule.rule_id = rng() % 8 + 1;  // replace (some unknown)
+      return rule;
+    }
+    if (r < 4) return AmlRuleRemove{rng() % 8 + 1};
+    if (r < 8) return HoldApprove{rng() % (holds + 2) + 1, "reviewed"};
+    if (r < 11) return HoldReject{rng() % (holds + 2) + 1, "refused"};
+    if (r == 11) return AmlSetHoldExpiry{rng() % 6 + 2};
     switch (rng() % 8) {
       case 0:
         return FreezeAccount{user()};
@@ -300,8 +339,8 @@ TEST(PropertyTest, DeterministicAndConserving) {
 
   std::vector<std::string> senders;
   for (int i = 0; i < kUsers; ++i) senders.push_back(User(i));
-  for (const char* s : {"bank", "compliance", "admin", "oracle", "exchange", "exchange", "custody",
-                        "lp", "arb"}) {
+  for (const char* s : {"bank", "compliance", "compliance", "admin", "oracle", "exchange",
+                        "exchange", "custody", "lp", "arb"}) {
     senders.push_back(s);
   }
   std::vector<std::string> extra_assets;
@@ -312,10 +351,12 @@ TEST(PropertyTest, DeterministicAndConserving) {
     std::map<std::string, uint64_t> nonce;
     std::vector<TransactionPtr> txs;
     const EscrowTargets escrows = ReadEscrowTargets(a.store().state());
+    uint64_t holds = 0;  // holds so far: the ids decisions aim at
+    if (auto v = a.store().state().Get(NextAmlIdKey('h'))) holds = ReadU64(*v) - 1;
     for (int i = 0; i < kTxPerBlock; ++i) {
       const std::string& s = senders[rng() % senders.size()];
       if (!nonce.count(s)) nonce[s] = a.NextNonce(Addr(s));
-      TxBody body = a.Body(Addr(s), RandomOp(rng, s, extra_assets, a.height() + 1, escrows));
+      TxBody body = a.Body(Addr(s), RandomOp(rng, s, extra_assets, a.height() + 1, escrows, holds));
       body.nonce = nonce[s]++;
       if (rng() % 50 == 0) body.nonce += 5;  // a gap: not includable, dropped
       PrivateKey k = DevKey(s);
@@ -351,6 +392,15 @@ TEST(PropertyTest, DeterministicAndConserving) {
                       EventType::kDisputeResolved, EventType::kHoldPlaced}) {
     EXPECT_GT(events[static_cast<uint16_t>(t)], 0) << EventTypeName(static_cast<uint16_t>(t));
   }
+  // Payments were held, and holds approved, rejected and expired.
+  for (EventType t : {EventType::kPaymentHeld, EventType::kHoldApproved, EventType::kHoldRejected,
+                      EventType::kHoldExpired}) {
+    EXPECT_GT(events[static_cast<uint16_t>(t)], 0) << EventTypeName(static_cast<uint16_t>(t));
+  }
+  std::cout << "aml: held " << events[static_cast<uint16_t>(EventType::kPaymentHeld)]
+            << " approved " << events[static_cast<uint16_t>(EventType::kHoldApproved)]
+            << " rejected " << events[static_cast<uint16_t>(EventType::kHoldRejected)]
+            << " expired " << events[static_cast<uint16_t>(EventType::kHoldExpired)] << "\n";
   std::cout << "settled batches " << events[static_cast<uint16_t>(EventType::kBatchSettled)]
             << ", fx payments " << events[static_cast<uint16_t>(EventType::kFxConverted)]
             << ", escrows created "
