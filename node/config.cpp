@@ -198,6 +198,7 @@ Result<Config> ParseConfig(std::string_view text, const std::string& home) {
     c.rpc_port = hp->second;
   }
   r.Str("rpc", "admin_token", c.rpc_admin_token);
+  r.Bool("rpc", "private_history", c.rpc_private_history);
   r.Int("rpc", "max_body_bytes", c.rpc_max_body_bytes, 1024, 1u << 30);
   r.Int("rpc", "max_batch", c.rpc_max_batch, 1, 100'000);
   r.Int("rpc", "max_connections", c.rpc_max_connections, 1, 1'000'000);
@@ -270,6 +271,7 @@ std::string RenderConfig(const Config& c) {
   o << "enabled = " << (c.rpc_enabled ? "true" : "false") << "\n";
   o << "listen = \"" << c.rpc_host << ":" << c.rpc_port << "\"\n";
   o << "admin_token = \"" << c.rpc_admin_token << "\"\n";
+  o << "private_history = " << (c.rpc_private_history ? "true" : "false") << "\n";
   o << "max_body_bytes = " << c.rpc_max_body_bytes << "\n";
   o << "max_batch = " << c.rpc_max_batch << "\n";
   o << "max_connections = " << c.rpc_max_connections << "\n";

@@ -242,7 +242,9 @@ int RunNode(const Config& config) {
     rc.limits.rate_per_second = config.rpc_requests_per_second_per_ip;
     rc.limits.rate_burst = 2 * config.rpc_requests_per_second_per_ip;
     rpc_server = std::make_unique<rpc::Server>(rc);
-    Status st = RegisterRpcMethods(*rpc_server, api);
+    RpcApiOptions api_options;
+    api_options.private_history = config.rpc_private_history;
+    Status st = RegisterRpcMethods(*rpc_server, api, api_options);
     if (st) st = rpc_server->RegisterTopic(std::string(kBlocksTopic), MakeBlocksSource(**store));
     if (st) {
       rpc::TopicOptions by_account;

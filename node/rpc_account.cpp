@@ -198,11 +198,14 @@ Json HistoryEntryJson(const AccountHistoryRecord& rec, const Address& account, A
 
 MethodResult AccountGetHistory(const Context& c, const Params& p) {
   if (auto e = p.RejectUnknown({"address", "type", "fromTime", "toTime", "minAmount", "maxAmount",
-                                "asset", "status", "counterparty", "cursor", "limit"})) {
+                                "asset", "status", "counterparty", "cursor", "limit", "auth"})) {
     return std::move(*e);
   }
   auto addr = p.GetAddress("address");
   if (!addr) return std::move(addr).error();
+  if (c.options.private_history) {
+    if (auto e = CheckReadAccess(c, p, "account_getHistory", &*addr)) return std::move(*e);
+  }
   auto types = GetTypes(p);
   if (!types) return std::move(types).error();
   auto from_time = p.GetOptionalUint64("fromTime");
@@ -231,12 +234,10 @@ MethodResult AccountGetHistory(const Context& c, const Params& p) {
     return BadParam("asset", "bad_asset_code",
                     "param 'asset' must be 1-12 characters A-Z or 0-9, such as \"USD\"");
   }
-  std::optional<bool> want_success;
-  if (status->has_value()) {
-    if (**status != "committed" && **status != "failed") {
-      return BadParam("status", "bad_status", "param 'status' must be \"committed\" or \"failed\"");
-    }
-    want_success = **status == "committed";
+  if (status->has_value() && **status != "committed" && **status != "failed" &&
+      **status != "held") {
+    return BadParam("status", "bad_status",
+                    "param 'status' must be \"committed\", \"failed\" or \"held\"");
   }
   if (min_amount->has_value() && max_amount->has_value() &&
       Compare((*min_amount)->mantissa, (*min_amount)->scale, **max_amount) > 0) {
@@ -286,7 +287,7 @@ MethodResult AccountGetHistory(const Context& c, const Params& p) {
   AssetBook assets(chain.state());
   scan.filter = [&](const AccountHistoryRecord& rec) {
     if (!types->empty() && !types->count(rec.op_type)) return false;
-    if (want_success && (rec.code == 0) != *want_success) return false;
+    if (status->has_value() && StatusOf(rec.code) != **status) return false;
     if (asset->has_value() && rec.value.asset != **asset) return false;
     if (counterparty->has_value() &&
         !std::binary_search(rec.counterparties.begin(), rec.counterparties.end(), **counterparty)) {

@@ -23,14 +23,17 @@ std::vector<NamedMethod> RpcMethods(NodeApi& node, RpcApiOptions options) {
       {"escrow_get", rpc_methods::EscrowGet},
       {"dispute_get", rpc_methods::DisputeGet},
       {"dispute_list", rpc_methods::DisputeList},
+      {"compliance_listHeld", rpc_methods::ComplianceListHeld},
+      {"compliance_getRules", rpc_methods::ComplianceGetRules},
+      {"compliance_getActivityRecords", rpc_methods::ComplianceGetActivityRecords},
   };
   // One copy of the options shared by every handler (read-only).
   auto shared = std::make_shared<const RpcApiOptions>(options);
   std::vector<NamedMethod> out;
   for (const auto& [name, method] : methods) {
     out.push_back(
-        {name, [&node, shared, method = method](const rpc::Params& p, const rpc::CallContext&) {
-           return method(rpc_methods::Context{node, *shared}, p);
+        {name, [&node, shared, method = method](const rpc::Params& p, const rpc::CallContext& call) {
+           return method(rpc_methods::Context{node, *shared, call}, p);
          }});
   }
   return out;

@@ -19,6 +19,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -73,6 +74,17 @@ struct RpcApiOptions {
   size_t max_block_tx_ids = 10'000;
   size_t max_block_full_txs = 500;
   size_t max_assets = 1'000;  // asset_list page size
+  // compliance_listHeld / compliance_getActivityRecords page sizes.
+  size_t default_compliance_limit = 100;
+  size_t max_compliance_limit = 1'000;
+  // Signed read requests (docs/rpc.md §8.19): how far a request's timestamp
+  // may be from the node's clock, and the clock (milliseconds since the
+  // epoch; empty: the system clock).
+  uint64_t auth_max_skew_ms = 5 * 60 * 1000;
+  // account_getHistory and account_getStatement only for the account's own
+  // keys, compliance accounts and admins (config [rpc] private_history).
+  bool private_history = false;
+  std::function<uint64_t()> now_ms;
 };
 
 struct NamedMethod {

@@ -155,6 +155,14 @@ MethodResult ChainGetTransaction(const Context& c, const Params& p) {
     r.Set("raw", ToHex(committed->tx->encoded()));
     r.Set("receipt", ReceiptJson(committed->receipt, committed->location, *header,
                                  header->ComputeHash(), assets));
+    // A held payment: where its hold stands now (open, approved, rejected,
+    // expired; docs/state.md §3.14).
+    if (committed->receipt.code == static_cast<uint16_t>(contracts::ResultCode::kHeld)) {
+      auto hold_id = contracts::ReadHoldIdOfTx(chain.state(), *id);
+      auto hold = hold_id ? contracts::ReadHold(chain.state(), *hold_id) : std::nullopt;
+      if (!hold) return RpcError::Internal("hold of transaction " + id->ToHex() + " is missing");
+      r.Set("hold", HoldJson(*hold, assets));
+    }
   } else if (pending) {
     r.Set("status", "pending");
     r.Set("transaction", TransactionJson(*pending, assets));

@@ -178,6 +178,22 @@ Json OperationJson(const Operation& op, AssetBook& assets) {
         } else if constexpr (std::is_same_v<T, DisputeResolve>) {
           j.Set("disputeId", o.dispute_id);
           j.Set("refundAmount", std::to_string(o.refund_amount));
+        } else if constexpr (std::is_same_v<T, AmlRuleSet>) {
+          j.Set("ruleId", o.rule_id);
+          j.Set("kind", AmlRuleKindName(o.kind));
+          j.Set("asset", o.asset);
+          j.Set("fromJurisdiction", o.from_jurisdiction);
+          j.Set("toJurisdiction", o.to_jurisdiction);
+          j.Set("maxAmount", assets.Format(o.asset, o.max_amount));
+          j.Set("maxCount", o.max_count);
+          j.Set("windowBlocks", o.window_blocks);
+        } else if constexpr (std::is_same_v<T, AmlRuleRemove>) {
+          j.Set("ruleId", o.rule_id);
+        } else if constexpr (std::is_same_v<T, HoldApprove> || std::is_same_v<T, HoldReject>) {
+          j.Set("holdId", o.hold_id);
+          j.Set("reason", o.reason);
+        } else if constexpr (std::is_same_v<T, AmlSetHoldExpiry>) {
+          j.Set("blocks", o.blocks);
         }
       },
       op);
@@ -331,6 +347,38 @@ Json EventJson(const Event& e, AssetBook& assets) {
       j.Set("asset", e.asset);
       j.Set("amount", assets.Format(e.asset, e.amount));
       return j;
+    case EventType::kAmlRuleSet:
+    case EventType::kAmlRuleRemoved:
+      j.Set("ruleId", e.detail);
+      j.Set("by", e.account.ToString());
+      j.Set("asset", e.asset);
+      j.Set("maxAmount", assets.Format(e.asset, e.amount));
+      return j;
+    case EventType::kPaymentHeld:
+    case EventType::kHoldExpired:
+      j.Set("holdId", e.detail);
+      j.Set("payer", e.account.ToString());
+      j.Set("asset", e.asset);
+      j.Set("amount", assets.Format(e.asset, e.amount));
+      return j;
+    case EventType::kAmlRuleTripped:
+      j.Set("ruleId", e.detail);
+      j.Set("payer", e.account.ToString());
+      j.Set("asset", e.asset);
+      j.Set("amount", assets.Format(e.asset, e.amount));
+      return j;
+    case EventType::kHoldApproved:
+    case EventType::kHoldRejected:
+      j.Set("holdId", e.detail);
+      j.Set("payer", e.account.ToString());
+      j.Set("by", e.counterparty.ToString());
+      j.Set("asset", e.asset);
+      j.Set("amount", assets.Format(e.asset, e.amount));
+      return j;
+    case EventType::kHoldExpirySet:
+      j.Set("by", e.account.ToString());
+      j.Set("blocks", e.detail);
+      return j;
   }
   // A type this build does not know: every field, amounts in minor units.
   j.Set("typeCode", e.type);
@@ -349,7 +397,9 @@ Json EventsJson(const std::vector<Event>& events, AssetBook& assets) {
 }
 
 std::string_view StatusOf(uint16_t code) {
-  return code == 0 ? "committed" : "failed";
+  if (code == 0) return "committed";
+  if (code == static_cast<uint16_t>(contracts::ResultCode::kHeld)) return "held";
+  return "failed";
 }
 
 std::string_view CodeName(uint16_t code) {

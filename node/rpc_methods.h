@@ -13,6 +13,7 @@
 #include "chain/history.h"
 #include "chain/receipt.h"
 #include "chain/transaction.h"
+#include "contracts/aml_state.h"
 #include "contracts/ledger.h"
 #include "node/rpc_api.h"
 #include "rpc/json.h"
@@ -30,6 +31,7 @@ __extension__ typedef __int128 Int128;
 struct Context {
   NodeApi& node;
   const RpcApiOptions& options;
+  const rpc::CallContext& call;
 };
 
 MethodResult ChainGetInfo(const Context& c, const Params& p);
@@ -48,6 +50,16 @@ MethodResult ExchangeGetReference(const Context& c, const Params& p);
 MethodResult EscrowGet(const Context& c, const Params& p);
 MethodResult DisputeGet(const Context& c, const Params& p);
 MethodResult DisputeList(const Context& c, const Params& p);
+MethodResult ComplianceListHeld(const Context& c, const Params& p);
+MethodResult ComplianceGetRules(const Context& c, const Params& p);
+MethodResult ComplianceGetActivityRecords(const Context& c, const Params& p);
+
+// Signed read requests (docs/rpc.md §8.19; the digest: chain/read_request.h).
+// Allows the call when it is admin (loopback or bearer token), or when params
+// carry `auth` signed by a key of `*holder` (when given), or by a key of an
+// account with the compliance role. Otherwise -32003 with data.reason.
+std::optional<RpcError> CheckReadAccess(const Context& c, const Params& p,
+                                        std::string_view method, const Address* holder);
 
 // Asset records read once per call, for formatting amounts. An asset that
 // does not exist (a failed payment may name one) formats in minor units.
@@ -74,7 +86,10 @@ Json OperationJson(const Operation& op, AssetBook& assets);
 Json TransactionJson(const Transaction& tx, AssetBook& assets);
 Json EventJson(const Event& e, AssetBook& assets);
 Json EventsJson(const std::vector<Event>& events, AssetBook& assets);
-// "committed" for code 0, "failed" otherwise (only includable codes are stored).
+// An AML hold (docs/rpc.md §8.18).
+Json HoldJson(const contracts::Hold& h, AssetBook& assets);
+// "committed" for code 0, "held" for 360 (an AML hold), "failed" otherwise
+// (only includable codes are stored).
 std::string_view StatusOf(uint16_t code);
 std::string_view CodeName(uint16_t code);
 

@@ -47,11 +47,15 @@ std::string CursorWithBalance(TxLocation loc, Int128 balance) {
 }  // namespace
 
 MethodResult AccountGetStatement(const Context& c, const Params& p) {
-  if (auto e = p.RejectUnknown({"address", "asset", "fromTime", "toTime", "cursor", "limit"})) {
+  if (auto e = p.RejectUnknown(
+          {"address", "asset", "fromTime", "toTime", "cursor", "limit", "auth"})) {
     return std::move(*e);
   }
   auto addr = p.GetAddress("address");
   if (!addr) return std::move(addr).error();
+  if (c.options.private_history) {
+    if (auto e = CheckReadAccess(c, p, "account_getStatement", &*addr)) return std::move(*e);
+  }
   auto asset = p.GetString("asset");
   if (!asset) return std::move(asset).error();
   auto from_time = p.GetUint64("fromTime");

@@ -22,10 +22,12 @@ TEST(ConfigTest, RenderedConfigParsesBackIdentically) {
   c.peers.push_back({"127.0.0.1", 30302, PrivateKey::Generate().public_key()});
   c.observers.push_back(PrivateKey::Generate().public_key());
   c.rpc_admin_token = "s3cret";
+  c.rpc_private_history = true;
   c.max_block_txs = 777;
   auto back = ParseConfig(RenderConfig(c), "/h");
   ASSERT_TRUE(back.ok()) << back.error().ToString();
   EXPECT_EQ(RenderConfig(*back), RenderConfig(c));
+  EXPECT_TRUE(back->rpc_private_history);
   ASSERT_EQ(back->peers.size(), 1u);
   EXPECT_EQ(back->peers[0].key, c.peers[0].key);
   EXPECT_EQ(back->max_block_txs, 777u);

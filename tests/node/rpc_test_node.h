@@ -154,12 +154,15 @@ class TestNode final : public NodeApi {
   // ---- calling
   // Sends {"jsonrpc":"2.0","id":1,"method":method,"params":params_json} and
   // returns the parsed response.
-  rpc::Json Call(std::string_view method, std::string_view params_json = "{}") const {
+  // `admin`: as a caller with admin rights (loopback allowed, or the token).
+  rpc::Json Call(std::string_view method, std::string_view params_json = "{}",
+                 bool admin = false) const {
     std::string body = R"({"jsonrpc":"2.0","id":1,"method":")" + std::string(method) +
                        R"(","params":)" + std::string(params_json) + "}";
     rpc::CallContext ctx;
     ctx.remote_address = "127.0.0.1";
     ctx.loopback = true;
+    ctx.admin = admin;
     rpc::DispatchOutput out = dispatcher_->Handle(body, ctx);
     auto doc = rpc::Json::Parse(out.body);
     EXPECT_TRUE(doc.ok()) << out.body;
