@@ -37,6 +37,9 @@ namespace corridor::wallet::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;
 inline constexpr int kExitUsage = 2;
+// The transaction was included but an AML rule held it for compliance review
+// (docs/state.md §3.14): not applied, not failed.
+inline constexpr int kExitHeld = 3;
 
 inline constexpr std::string_view kDefaultRpcUrl = "http://127.0.0.1:8545";
 

@@ -125,8 +125,8 @@ int History(Cli& cli) {
   }
   if (cli.Has("status")) {
     const std::string s = cli.Flag("status");
-    if (s != "committed" && s != "failed") {
-      return cli.Fail(UsageError("--status must be committed or failed, not '" + s + "'"));
+    if (s != "committed" && s != "failed" && s != "held") {
+      return cli.Fail(UsageError("--status must be committed, failed or held, not '" + s + "'"));
     }
     p.Set("status", s);
   }

@@ -26,7 +26,9 @@ constexpr std::chrono::milliseconds kPollInterval = 250ms;
 constexpr int kMaxNonceBumps = 16;
 
 struct TxState {
-  std::string status;  // pending, committed, failed, unknown
+  std::string status;  // pending, committed, failed, held, unknown
+  std::optional<uint64_t> hold_id;  // held: the hold in the review queue
+  std::string hold_status;          // held: open, approved, rejected, expired
   std::optional<uint64_t> height;
   std::optional<uint64_t> timestamp;
   std::optional<uint64_t> code;
@@ -60,11 +62,15 @@ CliResult<TxState> ReadState(const rpc::Json& answer) {
     s.code = JsonUint(*r, "code");
     s.code_name = JsonString(*r, "codeName").value_or("");
   }
+  if (const auto* h = JsonObject(answer.value(), "hold")) {
+    s.hold_id = JsonUint(*h, "holdId");
+    s.hold_status = JsonString(*h, "status").value_or("");
+  }
   return s;
 }
 
 bool IsFinal(const TxState& s) {
-  return s.status == "committed" || s.status == "failed";
+  return s.status == "committed" || s.status == "failed" || s.status == "held";
 }
 
 // Polls chain_getTransaction until the transaction is committed or failed.
@@ -127,6 +133,7 @@ void PrintState(Cli& cli, const TxState& s) {
   if (s.height) PrintLine(cli, "height", std::to_string(*s.height));
   if (s.timestamp) PrintLine(cli, "time", FormatTime(*s.timestamp));
   if (s.code) PrintLine(cli, "code", std::to_string(*s.code) + " " + s.code_name);
+  if (s.hold_id) PrintLine(cli, "hold", std::to_string(*s.hold_id) + " " + s.hold_status);
 }
 
 // The exit code of a final state; a failure's one error line.
@@ -137,6 +144,13 @@ int Outcome(Cli& cli, const std::string& id, const TxState& s) {
   }
   if (s.status == "unknown") {
     return cli.Fail(Failure("transaction " + id + " is unknown to the node at " + cli.rpc_url()));
+  }
+  if (s.status == "held") {
+    cli.err() << "corridor: transaction " << id << " is held for compliance review"
+              << (s.hold_id ? " (hold " + std::to_string(*s.hold_id) + ", " + s.hold_status + ")"
+                            : std::string())
+              << "\n";
+    return kExitHeld;
   }
   return kExitOk;
 }
@@ -452,6 +466,7 @@ int TxStatus(Cli& cli) {
   if (!state) return cli.Fail(state.error());
   if (cli.Has("json")) {
     cli.out() << answer->Serialize() << "\n";
+    if (state->status == "held") return kExitHeld;
     return state->status == "failed" || state->status == "unknown" ? kExitFailed : kExitOk;
   }
   PrintLine(cli, "id", id);

@@ -1,0 +1,133 @@
+// `corridor compliance ...` against the fake node (tests/wallet/fake_node.h):
+// the operations it signs, the mistakes refused before signing, the read
+// commands with a signed request, and a held payment's exit code.
+#include <gtest/gtest.h>
+
+#include "chain/read_request.h"
+#include "tests/wallet/fake_node.h"
+
+namespace corridor::wallet::cli {
+namespace {
+
+using testing::CliTest;
+
+class ComplianceCommands : public CliTest {
+ protected:
+  void SetUp() override {
+    CliTest::SetUp();
+    chain_.SetRoles(Alice(), {"compliance"});
+  }
+  Operation Submitted() const { return chain_.submitted.back()->body().op; }
+  std::vector<std::string> RuleSet(std::vector<std::string> extra) {
+    std::vector<std::string> args = {"compliance", "rule-set", "--from", "alice", "--asset", "USD"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  }
+};
+
+TEST_F(ComplianceCommands, RuleSetSignsTheRuleInMinorUnits) {
+  ASSERT_EQ(Run(RuleSet({"--max-amount", "1000.50", "--to-jurisdiction", "DE"})), kExitOk) << Err();
+  EXPECT_EQ(Submitted(),
+            Operation(AmlRuleSet{0, AmlRuleKind::kThreshold, "USD", "", "DE", 1000'50, 0, 0}));
+  ASSERT_EQ(Run(RuleSet({"--kind", "velocity", "--window", "100", "--max-count", "5", "--rule",
+                         "3"})),
+            kExitOk)
+      << Err();
+  EXPECT_EQ(Submitted(), Operation(AmlRuleSet{3, AmlRuleKind::kVelocity, "USD", "", "", 0, 5, 100}));
+  ASSERT_EQ(Run({"compliance", "rule-remove", "3", "--from", "alice"}), kExitOk) << Err();
+  EXPECT_EQ(Submitted(), Operation(AmlRuleRemove{3}));
+}
+
+TEST_F(ComplianceCommands, RuleMistakesAreRefusedBeforeSigning) {
+  for (const auto& extra : std::vector<std::vector<std::string>>{
+           {},                                              // threshold without --max-amount
+           {"--kind", "fast", "--max-amount", "1"},         // unknown kind
+           {"--max-amount", "1", "--window", "5"},          // window on a threshold
+           {"--kind", "velocity", "--max-amount", "1"},     // velocity without a window
+           {"--kind", "velocity", "--window", "5"},         // velocity without a limit
+           {"--max-amount", "1.001"},                       // more decimals than USD has
+           {"--max-amount", "1", "--to-jurisdiction", "Germany"}}) {
+    EXPECT_EQ(Run(RuleSet(extra)), kExitUsage) << Err();
+  }
+  EXPECT_TRUE(chain_.submitted.empty());
+}
+
+TEST_F(ComplianceCommands, DecisionsNeedAReasonAndTheComplianceRole) {
+  ASSERT_EQ(Run({"compliance", "approve", "7", "--from", "alice", "--reason", "invoice checked"}),
+            kExitOk)
+      << Err();
+  EXPECT_EQ(Submitted(), Operation(HoldApprove{7, "invoice checked"}));
+  ASSERT_EQ(Run({"compliance", "reject", "8", "--from", "alice", "--reason", "sanctioned"}),
+            kExitOk);
+  EXPECT_EQ(Submitted(), Operation(HoldReject{8, "sanctioned"}));
+  EXPECT_EQ(Run({"compliance", "reject", "8", "--from", "alice"}), kExitUsage);
+  EXPECT_EQ(Run({"compliance", "reject", "0", "--from", "alice", "--reason", "x"}), kExitUsage);
+  const size_t before = chain_.submitted.size();
+  EXPECT_EQ(Run({"compliance", "approve", "7", "--from", "bob", "--reason", "ok"}), kExitFailed);
+  EXPECT_NE(Err().find("unauthorized_role"), std::string::npos) << Err();
+  EXPECT_EQ(chain_.submitted.size(), before);
+}
+
+TEST_F(ComplianceCommands, HeldSignsTheRequestWithAsKey) {
+  chain_.handlers["compliance_listHeld"] = [](const rpc::Json&) -> rpc::Outcome<rpc::Json> {
+    rpc::Json r = rpc::Json::Object();
+    rpc::Json holds = rpc::Json::Array();
+    rpc::Json h = rpc::Json::Object();
+    h.Set("holdId", uint64_t{3});
+    h.Set("sender", "corr1sender");
+    h.Set("receiver", "corr1receiver");
+    h.Set("type", "payment");
+    h.Set("lockedAmount", "5000.00");
+    h.Set("lockedAsset", "USD");
+    h.Set("ruleId", uint64_t{1});
+    h.Set("deadlineHeight", uint64_t{10012});
+    h.Set("txId", "ab12");
+    holds.Push(h);
+    r.Set("holds", holds);
+    r.SetNull("nextCursor");
+    return r;
+  };
+  vars_["CORRIDOR_PASSPHRASE"] = kPass;
+  ASSERT_EQ(Run({"compliance", "held", "--as", "alice"}), kExitOk) << Err();
+  EXPECT_NE(Out().find("5000.00 USD"), std::string::npos) << Out();
+  const auto& auth = chain_.params.back().value()["auth"];
+  ASSERT_TRUE(auth.IsObject());
+  auto key = PublicKey::FromHex(auth["publicKey"].GetString());
+  auto sig = Signature::FromHex(auth["signature"].GetString());
+  ASSERT_TRUE(key.ok() && sig.ok());
+  EXPECT_EQ(std::string(auth["signer"].GetString()), Alice().ToString());
+  EXPECT_TRUE(VerifySignature(*key,
+                              ReadRequestDigest("compliance_listHeld", Alice(), Address{},
+                                                auth["timestamp"].GetUint64()),
+                              *sig));
+  // Without --as no auth is sent (admin from the node's loopback).
+  ASSERT_EQ(Run({"compliance", "held"}), kExitOk) << Err();
+  EXPECT_FALSE(chain_.params.back().value().HasMember("auth"));
+}
+
+TEST_F(ComplianceCommands, AHeldPaymentExitsWithThree) {
+  chain_.handlers["chain_getTransaction"] = [](const rpc::Json& p) -> rpc::Outcome<rpc::Json> {
+    rpc::Json r = rpc::Json::Object();
+    r.Set("id", p.value()["id"].GetString());
+    r.Set("status", "held");
+    rpc::Json rc = rpc::Json::Object();
+    rc.Set("height", uint64_t{11});
+    rc.Set("code", uint64_t{360});
+    rc.Set("codeName", "held");
+    r.Set("receipt", rc);
+    rpc::Json h = rpc::Json::Object();
+    h.Set("holdId", uint64_t{3});
+    h.Set("status", "open");
+    r.Set("hold", h);
+    return r;
+  };
+  EXPECT_EQ(Run({"pay", "--from", "alice", "--to", "bob", "--asset", "USD", "--amount", "5",
+                 "--wait"}),
+            kExitHeld);
+  EXPECT_NE(Out().find("hold    3 open"), std::string::npos) << Out();
+  EXPECT_NE(Err().find("is held for compliance review (hold 3, open)"), std::string::npos)
+      << Err();
+}
+
+}  // namespace
+}  // namespace corridor::wallet::cli
