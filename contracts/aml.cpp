@@ -15,6 +15,7 @@
 #include "contracts/aml_state.h"
 #include "contracts/escrow_state.h"
 #include "contracts/op_context.h"
+#include "contracts/state_keys.h"
 
 namespace corridor::contracts::internal {
 namespace {
@@ -40,18 +41,8 @@ struct Trip {
   std::string why;  // the activity record's reason
 };
 
-uint64_t TakeNextId(StateOverlay& view, char which) {
-  const Bytes key = NextAmlIdKey(which);
-  uint64_t id = 1;
-  if (auto v = view.Get(key)) {
-    Reader r(*v);
-    r.U64(id);
-    if (!r.ExpectEnd()) std::abort();  // corrupt store
-  }
-  Writer w(8);
-  w.U64(id + 1);
-  view.Put(key, w.data());
-  return id;
+uint64_t NextAmlId(StateOverlay& view, char which) {
+  return TakeNextId(view, NextAmlIdKey(which));
 }
 
 bool IsCompliance(const Account& a) {
@@ -167,9 +158,23 @@ void RecordVelocity(Ledger& ledger, const Address& sender, const Address& receiv
 }
 
 uint64_t PutActivity(StateOverlay& view, ActivityRecord a) {
-  a.id = TakeNextId(view, 's');
+  a.id = NextAmlId(view, 's');
   view.Put(ActivityRecordKey(a.id), a.Encode());
   return a.id;
+}
+
+// The activity record of a decision on (or the expiry of) hold `h`.
+ActivityRecord ActivityOf(const Hold& h, ActivityKind kind, uint64_t height) {
+  ActivityRecord a;
+  a.kind = kind;
+  a.hold_id = h.id;
+  a.subject = h.sender;
+  a.counterparty = h.receiver;
+  a.asset = h.asset;
+  a.amount = h.amount;
+  a.rule_id = h.rule_id;
+  a.height = height;
+  return a;
 }
 
 // Moves a hold's amount back from locked to available. Cannot fail: an open
@@ -213,7 +218,7 @@ RC PlaceHold(OpContext& c, const Operation& op, const Leg& lock, const Trip& tri
 
   StateOverlay& view = c.ledger.view();
   Hold h;
-  h.id = TakeNextId(view, 'h');
+  h.id = NextAmlId(view, 'h');
   h.tx_id = c.tx_id;
   h.sender = c.sender;
   h.receiver = ReceiverOf(op);
@@ -305,7 +310,7 @@ RC RunAmlRuleSet(OpContext& c, const Account& sender, const AmlRuleSet& op) {
   }
   std::vector<AmlRule> list = ReadAmlRules(view, op.asset);
   if (list.size() >= kMaxRulesPerAsset) return RC::kTooManyRules;
-  if (rule.id == 0) rule.id = TakeNextId(view, 'r');
+  if (rule.id == 0) rule.id = NextAmlId(view, 'r');
   rule.kind = op.kind;
   rule.asset = op.asset;
   rule.from_jurisdiction = op.from_jurisdiction;
@@ -401,15 +406,7 @@ RC RunHoldReject(OpContext& c, const Account& sender, const HoldReject& op) {
   if (h->status != HoldStatus::kOpen) return RC::kHoldClosed;
   Unlock(c.ledger, *h);
   Close(c.ledger, *h, HoldStatus::kRejected, c.sender, c.block.height, c.tx_id, op.reason);
-  ActivityRecord a;
-  a.kind = ActivityKind::kRejected;
-  a.hold_id = h->id;
-  a.subject = h->sender;
-  a.counterparty = h->receiver;
-  a.asset = h->asset;
-  a.amount = h->amount;
-  a.rule_id = h->rule_id;
-  a.height = c.block.height;
+  ActivityRecord a = ActivityOf(*h, ActivityKind::kRejected, c.block.height);
   a.tx_id = c.tx_id;
   a.author = c.sender;
   a.reason = op.reason;
@@ -432,15 +429,7 @@ std::vector<Event> ExpireDueHolds(const StateStore& base, StateOverlay& view, ui
     if (!h || h->status != HoldStatus::kOpen) std::abort();  // index without an open hold
     Unlock(ledger, *h);
     Close(ledger, *h, HoldStatus::kExpired, Address{}, height, Hash{}, "expired");
-    ActivityRecord a;
-    a.kind = ActivityKind::kExpired;
-    a.hold_id = h->id;
-    a.subject = h->sender;
-    a.counterparty = h->receiver;
-    a.asset = h->asset;
-    a.amount = h->amount;
-    a.rule_id = h->rule_id;
-    a.height = height;
+    ActivityRecord a = ActivityOf(*h, ActivityKind::kExpired, height);
     a.reason = "no decision before the deadline at height " + std::to_string(h->deadline_height);
     PutActivity(view, std::move(a));
     events.push_back(HoldEvent(EventType::kHoldExpired, *h, Address{}));

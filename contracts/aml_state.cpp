@@ -4,6 +4,7 @@
 
 #include "chain/encoding.h"
 #include "chain/limits.h"
+#include "contracts/state_keys.h"
 
 namespace corridor::contracts {
 namespace {
@@ -17,16 +18,9 @@ constexpr uint8_t kHoldByTxKind = 0x2D;
 constexpr uint8_t kVelocityKind = 0x2E;
 constexpr uint8_t kActivityKind = 0x2F;
 
-// Keys are sized up front and filled by index (see escrow_state.cpp on g++ 12
-// -Warray-bounds).
-Bytes KindKey(uint8_t kind, size_t size) {
-  Bytes k(size);
-  k[0] = kind;
-  return k;
-}
-void SetBE64(Bytes& k, size_t at, uint64_t v) {
-  for (size_t i = 0; i < 8; ++i) k[at + i] = static_cast<uint8_t>(v >> (8 * (7 - i)));
-}
+using internal::KindKey;
+using internal::SetBE64;
+
 Bytes IdKey(uint8_t kind, uint64_t id) {
   Bytes k = KindKey(kind, 9);
   SetBE64(k, 1, id);

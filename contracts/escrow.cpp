@@ -5,6 +5,7 @@
 // so the begin-block step reads only the escrows that are due.
 #include "contracts/escrow_state.h"
 #include "contracts/op_context.h"
+#include "contracts/state_keys.h"
 
 #include <cstdlib>
 
@@ -12,19 +13,6 @@ namespace corridor::contracts::internal {
 namespace {
 
 using RC = ResultCode;
-
-uint64_t TakeNextId(StateOverlay& view, const Bytes& key) {
-  uint64_t id = 1;
-  if (auto v = view.Get(key)) {
-    Reader r(*v);
-    r.U64(id);
-    if (!r.ExpectEnd()) std::abort();  // corrupt store
-  }
-  Writer w(8);
-  w.U64(id + 1);
-  view.Put(key, w.data());
-  return id;
-}
 
 void PutEscrow(StateOverlay& view, const Escrow& e) {
   view.Put(EscrowKey(e.id), e.Encode());

@@ -1,4 +1,5 @@
 #include "contracts/escrow_state.h"
+#include "contracts/state_keys.h"
 
 #include <cstdlib>
 
@@ -18,17 +19,8 @@ constexpr uint8_t kPaymentDisputeKind = 0x15;
 constexpr uint8_t kPaymentRecordKind = 0x16;
 constexpr uint8_t kSystemEventsKind = 0x17;
 
-// Keys are sized up front and filled by index (g++ 12 -O2 reports a false
-// -Warray-bounds for a one-byte vector followed by insert; ledger.cpp).
-Bytes KindKey(uint8_t kind, size_t size) {
-  Bytes k(size);
-  k[0] = kind;
-  return k;
-}
-
-void SetBE64(Bytes& k, size_t at, uint64_t v) {
-  for (size_t i = 0; i < 8; ++i) k[at + i] = static_cast<uint8_t>(v >> (8 * (7 - i)));
-}
+using internal::KindKey;
+using internal::SetBE64;
 
 Bytes HashKey(uint8_t kind, const Hash& h) {
   Bytes k = KindKey(kind, 1 + Hash::kSize);
