@@ -163,6 +163,17 @@ uint64_t PutActivity(StateOverlay& view, ActivityRecord a) {
   return a.id;
 }
 
+// Takes `rule` out of its asset's list (deleting an emptied list).
+void DropFromRuleList(StateOverlay& view, const AmlRule& rule) {
+  std::vector<AmlRule> list = ReadAmlRules(view, rule.asset);
+  std::erase_if(list, [&](const AmlRule& r) { return r.id == rule.id; });
+  if (list.empty()) {
+    view.Delete(AmlRuleListKey(rule.asset));
+  } else {
+    view.Put(AmlRuleListKey(rule.asset), EncodeAmlRules(list));
+  }
+}
+
 // The activity record of a decision on (or the expiry of) hold `h`.
 ActivityRecord ActivityOf(const Hold& h, ActivityKind kind, uint64_t height) {
   ActivityRecord a;
@@ -299,13 +310,7 @@ RC RunAmlRuleSet(OpContext& c, const Account& sender, const AmlRuleSet& op) {
   if (op.rule_id != 0) {
     auto old = ReadAmlRule(view, op.rule_id);
     if (!old) return RC::kRuleNotFound;
-    std::vector<AmlRule> list = ReadAmlRules(view, old->asset);
-    std::erase_if(list, [&](const AmlRule& r) { return r.id == op.rule_id; });
-    if (list.empty()) {
-      view.Delete(AmlRuleListKey(old->asset));
-    } else {
-      view.Put(AmlRuleListKey(old->asset), EncodeAmlRules(list));
-    }
+    DropFromRuleList(view, *old);
     rule.id = op.rule_id;
   }
   std::vector<AmlRule> list = ReadAmlRules(view, op.asset);
@@ -341,13 +346,7 @@ RC RunAmlRuleRemove(OpContext& c, const Account& sender, const AmlRuleRemove& op
   StateOverlay& view = c.ledger.view();
   auto rule = ReadAmlRule(view, op.rule_id);
   if (!rule) return RC::kRuleNotFound;
-  std::vector<AmlRule> list = ReadAmlRules(view, rule->asset);
-  std::erase_if(list, [&](const AmlRule& r) { return r.id == op.rule_id; });
-  if (list.empty()) {
-    view.Delete(AmlRuleListKey(rule->asset));
-  } else {
-    view.Put(AmlRuleListKey(rule->asset), EncodeAmlRules(list));
-  }
+  DropFromRuleList(view, *rule);
   view.Delete(AmlRuleAssetKey(op.rule_id));
   Event e = MakeEvent(EventType::kAmlRuleRemoved, c.sender);
   e.asset = rule->asset;
