@@ -168,7 +168,8 @@ int ComplianceHeld(Cli& cli) {
   }
   const auto* holds = JsonArray(r->value(), "holds");
   if (holds == nullptr) return cli.Fail(UnexpectedAnswer("compliance_listHeld", "no holds"));
-  Table t({"HOLD", "SENDER", "RECEIVER", "TYPE", "LOCKED", "RULE", "DEADLINE", "TX"});
+  Table t;
+  t.Row({"HOLD", "SENDER", "RECEIVER", "TYPE", "LOCKED", "RULE", "DEADLINE", "TX"});
   for (const auto& h : holds->GetArray()) {
     t.Row({Field(h, "holdId"), Field(h, "sender"), Field(h, "receiver"), Field(h, "type"),
            Field(h, "lockedAmount") + " " + Field(h, "lockedAsset"), Field(h, "ruleId"),
@@ -199,7 +200,8 @@ int ComplianceRules(Cli& cli) {
   const auto* rules = JsonArray(r->value(), "rules");
   if (rules == nullptr) return cli.Fail(UnexpectedAnswer("compliance_getRules", "no rules"));
   PrintField(cli.out(), "hold expiry", Field(r->value(), "holdExpiryBlocks") + " blocks");
-  Table t({"RULE", "KIND", "ASSET", "FROM", "TO", "MAX AMOUNT", "MAX COUNT", "WINDOW"});
+  Table t;
+  t.Row({"RULE", "KIND", "ASSET", "FROM", "TO", "MAX AMOUNT", "MAX COUNT", "WINDOW"});
   for (const auto& rule : rules->GetArray()) {
     auto any = [&](const char* key) {
       std::string s = Field(rule, key);
@@ -236,7 +238,8 @@ int ComplianceRecords(Cli& cli) {
   if (records == nullptr) {
     return cli.Fail(UnexpectedAnswer("compliance_getActivityRecords", "no records"));
   }
-  Table t({"RECORD", "KIND", "HOLD", "SUBJECT", "AMOUNT", "RULE", "HEIGHT", "REASON"});
+  Table t;
+  t.Row({"RECORD", "KIND", "HOLD", "SUBJECT", "AMOUNT", "RULE", "HEIGHT", "REASON"});
   for (const auto& a : records->GetArray()) {
     t.Row({Field(a, "recordId"), Field(a, "kind"), Field(a, "holdId"), Field(a, "subject"),
            Field(a, "amount") + " " + Field(a, "asset"), Field(a, "ruleId"), Field(a, "height"),
