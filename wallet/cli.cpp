@@ -154,7 +154,7 @@ std::vector<CommandSpec> CoreCommands() {
 const std::vector<CommandSpec>& Commands() {
   static const std::vector<CommandSpec> kTable = [] {
     std::vector<CommandSpec> t = CoreCommands();
-    for (auto group : {FxCommands, SettleCommands, ExchangeCommands}) {
+    for (auto group : {FxCommands, SettleCommands, ExchangeCommands, EscrowCommands}) {
       for (auto& spec : group()) t.push_back(std::move(spec));
     }
     return t;

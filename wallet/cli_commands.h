@@ -5,6 +5,8 @@
 //   cli_fx.cpp      fx publish | pay | fee | rate | history
 //   cli_settle.cpp  settle batch | check | status
 //   cli_exchange.cpp exchange deposit | withdraw | reference
+//   cli_escrow.cpp  escrow create | release | cancel | get,
+//                   dispute open | resolve | get | list
 // The command table that maps word paths to them is in cli.cpp; the groups
 // with their own files contribute their rows through *Commands().
 #pragma once
@@ -52,5 +54,6 @@ std::vector<std::string> WithSigningFlags(std::vector<std::string> own);
 std::vector<CommandSpec> FxCommands();
 std::vector<CommandSpec> SettleCommands();
 std::vector<CommandSpec> ExchangeCommands();
+std::vector<CommandSpec> EscrowCommands();
 
 }  // namespace corridor::wallet::cli
