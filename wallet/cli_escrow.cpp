@@ -73,9 +73,8 @@ int EscrowCreateCommand(Cli& cli) {
     return cli.Fail(UsageError("give exactly one of --deadline HEIGHT or --deadline-in BLOCKS"));
   }
   const bool relative = cli.Has("deadline-in");
-  auto deadline_value =
-      ParseUintFlag(relative ? "deadline-in" : "deadline",
-                    cli.Flag(relative ? "deadline-in" : "deadline"));
+  auto deadline_value = ParseUintFlag(relative ? "deadline-in" : "deadline",
+                                      cli.Flag(relative ? "deadline-in" : "deadline"));
   if (!deadline_value) return cli.Fail(deadline_value.error());
   if (*deadline_value == 0) {
     return cli.Fail(UsageError(relative ? "--deadline-in must be 1 or more blocks"
@@ -94,7 +93,8 @@ int EscrowCreateCommand(Cli& cli) {
   if (cli.Has("hash-lock")) {
     auto h = Hash::FromHex(cli.Flag("hash-lock"));
     if (!h || h->IsZero()) {
-      return cli.Fail(UsageError("--hash-lock must be a SHA-256 hash: 64 hex digits, not all zero"));
+      return cli.Fail(
+          UsageError("--hash-lock must be a SHA-256 hash: 64 hex digits, not all zero"));
     }
     lock = *h;
   } else if (cli.Has("secret")) {
@@ -121,8 +121,7 @@ int EscrowCreateCommand(Cli& cli) {
   if (!a) return cli.Fail(a.error());
   auto amount = ParseAmountFlag("amount", cli.Flag("amount"), a->decimals);
   if (!amount) return cli.Fail(amount.error());
-  const uint64_t deadline =
-      relative ? signer->chain.height + *deadline_value : *deadline_value;
+  const uint64_t deadline = relative ? signer->chain.height + *deadline_value : *deadline_value;
 
   // 3. Prechecks, in the state machine's order (docs/state.md §3.8).
   if (flags->precheck) {
@@ -200,10 +199,9 @@ int EscrowClose(Cli& cli, bool release) {
     const bool is_receiver = Names(e, "receiver", signer->address);
     if (release && !preimage.empty()) {
       if (Str(e, "hashLock") != Sha256(preimage).ToHex()) {
-        return cli.Fail(Failure("wrong_preimage: the preimage does not hash to escrow " +
-                                std::to_string(*id) + "'s hash lock" +
-                                (e.HasMember("hashLock") ? "" : " (it has none)") +
-                                NotSubmitted()));
+        return cli.Fail(Failure(
+            "wrong_preimage: the preimage does not hash to escrow " + std::to_string(*id) +
+            "'s hash lock" + (e.HasMember("hashLock") ? "" : " (it has none)") + NotSubmitted()));
       }
     } else if (is_arbiter) {
       if (!HasRole(signer->account, "arbiter")) {
@@ -211,13 +209,12 @@ int EscrowClose(Cli& cli, bool release) {
                                 "' no longer holds the arbiter role" + NotSubmitted()));
       }
     } else if (!is_sender && !(is_receiver && !release)) {
-      return cli.Fail(Failure(
-          std::string("not_party: key '") + signer->name + "' may not " +
-          (release ? "release escrow " + std::to_string(*id) +
-                         " (only its sender or arbiter; anyone with --preimage)"
-                   : "cancel escrow " + std::to_string(*id) +
-                         " (only its sender, receiver or arbiter)") +
-          NotSubmitted()));
+      return cli.Fail(Failure(std::string("not_party: key '") + signer->name + "' may not " +
+                              (release ? "release escrow " + std::to_string(*id) +
+                                             " (only its sender or arbiter; anyone with --preimage)"
+                                       : "cancel escrow " + std::to_string(*id) +
+                                             " (only its sender, receiver or arbiter)") +
+                              NotSubmitted()));
     }
   }
   Operation op = release ? Operation(EscrowRelease{*id, preimage}) : Operation(EscrowCancel{*id});
@@ -291,8 +288,8 @@ int DisputeOpenCommand(Cli& cli) {
   const auto* opj = body ? JsonObject(*body, "operation") : nullptr;
   if (Str(answer, "status") != "committed" || !opj || Str(*body, "type") != "payment") {
     return cli.Fail(Failure("payment_not_found: " + payment->ToHex() +
-                            " is not a committed payment (status " + Str(answer, "status") +
-                            ")" + (flags->precheck ? NotSubmitted() : "")));
+                            " is not a committed payment (status " + Str(answer, "status") + ")" +
+                            (flags->precheck ? NotSubmitted() : "")));
   }
   const std::string asset = Str(*opj, "asset");
   auto a = cli.FindAsset("asset", asset);
@@ -367,8 +364,7 @@ int DisputeResolveCommand(Cli& cli) {
     if (!HasRole(signer->account, "arbiter") || Names(d, "payer", signer->address) ||
         Names(d, "payee", signer->address)) {
       return cli.Fail(Failure("not_arbiter: key '" + signer->name +
-                              "' needs the arbiter role and must not be a party" +
-                              NotSubmitted()));
+                              "' needs the arbiter role and must not be a party" + NotSubmitted()));
     }
     auto disputed = ParseAmountFlag("amount", Str(d, "amount"), a->decimals, true);
     if (disputed && refund > *disputed) {
@@ -391,7 +387,8 @@ void PrintDispute(Cli& cli, const rapidjson::Value& v) {
   PrintIf(cli, v, "reason", "reason");
   PrintIf(cli, v, "openedHeight", "opened");
   PrintIf(cli, v, "arbiter", "arbiter");
-  if (v.HasMember("refunded")) PrintField(cli.out(), "refunded", Str(v, "refunded") + " " + Str(v, "asset"));
+  if (v.HasMember("refunded"))
+    PrintField(cli.out(), "refunded", Str(v, "refunded") + " " + Str(v, "asset"));
   PrintIf(cli, v, "resolvedHeight", "resolved");
 }
 
@@ -445,8 +442,8 @@ std::vector<CommandSpec> EscrowCommands() {
   return {
       {{"escrow", "create"},
        {},
-       WithSigningFlags({"to", "asset", "amount", "deadline", "deadline-in", "arbiter",
-                         "hash-lock", "secret"}),
+       WithSigningFlags(
+           {"to", "asset", "amount", "deadline", "deadline-in", "arbiter", "hash-lock", "secret"}),
        {"from", "to", "asset", "amount"},
        "--to ADDRESS --asset CODE --amount AMOUNT (--deadline HEIGHT | --deadline-in BLOCKS) "
        "[--arbiter ADDRESS] [--hash-lock HEX | --secret TEXT] " +
@@ -467,7 +464,12 @@ std::vector<CommandSpec> EscrowCommands() {
        SigningSynopsis(),
        "refund an escrow to its sender (sender, receiver or arbiter)",
        EscrowCancelCommand},
-      {{"escrow", "get"}, {"ID"}, {"json"}, {}, "[--json]", "an escrow and its status",
+      {{"escrow", "get"},
+       {"ID"},
+       {"json"},
+       {},
+       "[--json]",
+       "an escrow and its status",
        EscrowGetCommand},
       {{"dispute", "open"},
        {"PAYMENT_TX"},
@@ -483,7 +485,12 @@ std::vector<CommandSpec> EscrowCommands() {
        "(--refund AMOUNT | --dismiss) " + SigningSynopsis(),
        "order a refund from payee to payer, or dismiss (arbiter key)",
        DisputeResolveCommand},
-      {{"dispute", "get"}, {"ID"}, {"json"}, {}, "[--json]", "a dispute and its resolution",
+      {{"dispute", "get"},
+       {"ID"},
+       {"json"},
+       {},
+       "[--json]",
+       "a dispute and its resolution",
        DisputeGetCommand},
       {{"dispute", "list"},
        {},

@@ -45,14 +45,15 @@ class EscrowCommands : public CliTest {
     dispute_.Set("held", "10.00");
   }
   std::vector<std::string> Create(std::vector<std::string> extra) {
-    std::vector<std::string> a = {"escrow", "create", "--from",   "alice", "--to",
-                                  Bob().ToString(), "--asset", "USD", "--amount", "2.50"};
+    std::vector<std::string> a = {"escrow",         "create",  "--from", "alice",    "--to",
+                                  Bob().ToString(), "--asset", "USD",    "--amount", "2.50"};
     a.insert(a.end(), extra.begin(), extra.end());
     return a;
   }
   // A committed payment alice -> bob of 10.00 USD, as chain_getTransaction shows it.
   void CommittedPayment() {
-    chain_.handlers["chain_getTransaction"] = [this](const rpc::Json& p) -> rpc::Outcome<rpc::Json> {
+    chain_.handlers["chain_getTransaction"] =
+        [this](const rpc::Json& p) -> rpc::Outcome<rpc::Json> {
       rpc::Json r = rpc::Json::Object();
       r.Set("id", p.value()["id"].GetString());
       r.Set("status", "committed");
@@ -110,8 +111,8 @@ TEST_F(EscrowCommands, ReleaseWithThePreimageOrAsTheSender) {
   ExpectOneErrorLine("wrong_preimage");
   ASSERT_EQ(Run({"escrow", "release", "4", "--from", "bob", "--preimage", "open sesame"}), kExitOk)
       << Err();
-  EXPECT_EQ(Submitted(), Operation(EscrowRelease{4, Bytes{'o', 'p', 'e', 'n', ' ', 's', 'e', 's',
-                                                          'a', 'm', 'e'}}));
+  EXPECT_EQ(Submitted(), Operation(EscrowRelease{
+                             4, Bytes{'o', 'p', 'e', 'n', ' ', 's', 'e', 's', 'a', 'm', 'e'}}));
   ASSERT_EQ(Run({"escrow", "release", "4", "--from", "alice"}), kExitOk) << Err();
   EXPECT_EQ(chain_.submitted.at(1)->body().op, Operation(EscrowRelease{4, {}}));
   escrow_.Set("releasable", false);
@@ -142,8 +143,7 @@ TEST_F(EscrowCommands, DisputeOpenTakesThePaymentsAssetAndAmount) {
   ASSERT_EQ(Run({"dispute", "open", tx, "--from", "alice", "--reason", "not delivered", "--hold"}),
             kExitOk)
       << Err();
-  EXPECT_EQ(Submitted(),
-            Operation(DisputeOpen{*Hash::FromHex(tx), 10'00, true, "not delivered"}));
+  EXPECT_EQ(Submitted(), Operation(DisputeOpen{*Hash::FromHex(tx), 10'00, true, "not delivered"}));
   ASSERT_EQ(Run({"dispute", "open", tx, "--from", "bob", "--reason", "x", "--amount", "2.5"}),
             kExitOk)
       << Err();
