@@ -364,7 +364,7 @@ int RunNode(const Config& config) {
     rpc::Server* server = rpc_server.get();
     const ChainStore* chain = store->get();
     node.SetCommitListener([server, chain](const CommittedBlockEvent& e) {
-      server->Publish(kBlocksTopic, BlockTopicEvent(*e.block));
+      server->Publish(kBlocksTopic, BlockTopicEvent(*e.block, chain->StateAt(e.block->height())));
       for (const auto& ev : TransactionTopicEvents(*e.block, e.receipts, chain->state())) {
         server->Publish(kTransactionsTopic, ev);
       }

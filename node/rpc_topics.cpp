@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "contracts/escrow_state.h"
 #include "node/rpc_methods.h"
 
 namespace corridor::node {
@@ -14,12 +15,16 @@ namespace {
 // a subscription for a quiet account cannot make one call scan the chain.
 constexpr uint64_t kMaxBlocksPerRead = 64;
 
-rpc::Json BlockPayload(const BlockHeader& header, const Hash& hash, uint64_t tx_count) {
+// `state` is the state after the block (its system events, docs/rpc.md §6).
+rpc::Json BlockPayload(const BlockHeader& header, const Hash& hash, uint64_t tx_count,
+                       const StateView& state) {
   rpc::Json j = rpc::Json::Object();
   j.Set("height", header.height);
   j.Set("hash", hash.ToHex());
   j.Set("header", HeaderJson(header, hash));
   j.Set("transactionCount", tx_count);
+  AssetBook assets(state);
+  j.Set("systemEvents", EventsJson(contracts::ReadSystemEvents(state, header.height), assets));
   return j;
 }
 
@@ -36,7 +41,7 @@ class BlocksSource final : public rpc::SubscriptionSource {
       if (!s) return MakeError("storage", "block summary " + std::to_string(h) + " unreadable");
       rpc::TopicEvent e;
       e.position = {h, 0};
-      e.payload = BlockPayload(s->header, s->header.ComputeHash(), s->tx_count);
+      e.payload = BlockPayload(s->header, s->header.ComputeHash(), s->tx_count, store_.StateAt(h));
       batch.events.push_back(std::move(e));
     }
     batch.resume = {h, 0};
@@ -98,10 +103,10 @@ std::shared_ptr<rpc::SubscriptionSource> MakeTransactionsSource(const ChainStore
   return std::make_shared<TransactionsSource>(store);
 }
 
-rpc::TopicEvent BlockTopicEvent(const Block& block) {
+rpc::TopicEvent BlockTopicEvent(const Block& block, const StateView& state) {
   rpc::TopicEvent e;
   e.position = {block.height(), 0};
-  e.payload = BlockPayload(block.header(), block.hash(), block.transactions().size());
+  e.payload = BlockPayload(block.header(), block.hash(), block.transactions().size(), state);
   return e;
 }
 

@@ -1,7 +1,8 @@
 // The node's WebSocket subscription topics (docs/rpc.md "Subscriptions"):
 //
 //   blocks        one event per committed block, position (height, 0):
-//                 the header, its hash and the transaction count.
+//                 the header, its hash, the transaction count and the
+//                 block's system events (escrow refunds at the deadline).
 //   transactions  one event per committed transaction, position (height,
 //                 index in the block): id, status, code and name, sender,
 //                 operation type and the receipt's events. The `account`
@@ -29,7 +30,9 @@ inline constexpr std::string_view kTransactionsTopic = "transactions";
 std::shared_ptr<rpc::SubscriptionSource> MakeBlocksSource(const ChainStore& store);
 std::shared_ptr<rpc::SubscriptionSource> MakeTransactionsSource(const ChainStore& store);
 
-rpc::TopicEvent BlockTopicEvent(const Block& block);
+// `state`: the state after `block` (ChainStore::StateAt(height), or the
+// current state right after the commit).
+rpc::TopicEvent BlockTopicEvent(const Block& block, const StateView& state);
 std::vector<rpc::TopicEvent> TransactionTopicEvents(const Block& block,
                                                     const std::vector<Receipt>& receipts,
                                                     const StateView& state);

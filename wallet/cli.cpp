@@ -154,7 +154,8 @@ std::vector<CommandSpec> CoreCommands() {
 const std::vector<CommandSpec>& Commands() {
   static const std::vector<CommandSpec> kTable = [] {
     std::vector<CommandSpec> t = CoreCommands();
-    for (auto group : {FxCommands, SettleCommands, ExchangeCommands, ComplianceCommands}) {
+    for (auto group :
+         {FxCommands, SettleCommands, ExchangeCommands, EscrowCommands, ComplianceCommands}) {
       for (auto& spec : group()) t.push_back(std::move(spec));
     }
     return t;

@@ -5,6 +5,8 @@
 //   cli_fx.cpp      fx publish | pay | fee | rate | history
 //   cli_settle.cpp  settle batch | check | status
 //   cli_exchange.cpp exchange deposit | withdraw | reference
+//   cli_escrow.cpp  escrow create | release | cancel | get,
+//                   dispute open | resolve | get | list
 //   cli_compliance.cpp compliance rule-set | rule-remove | approve | reject |
 //                   held | rules | records
 // The command table that maps word paths to them is in cli.cpp; the groups
@@ -54,6 +56,7 @@ std::vector<std::string> WithSigningFlags(std::vector<std::string> own);
 std::vector<CommandSpec> FxCommands();
 std::vector<CommandSpec> SettleCommands();
 std::vector<CommandSpec> ExchangeCommands();
+std::vector<CommandSpec> EscrowCommands();
 std::vector<CommandSpec> ComplianceCommands();
 
 }  // namespace corridor::wallet::cli

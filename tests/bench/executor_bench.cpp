@@ -14,6 +14,9 @@
 //                              execute + state root, as a follower validates
 //   BM_SettleBatchCommit/N     commit that block (receipts with 4N events,
 //                              2N account-history records)
+//   BM_EscrowRefunds/N         validate an empty block at the deadline of N
+//                              open escrows: the begin-block step refunds
+//                              them (at most 10,000) and the root follows
 //
 // State: 20,000 registered accounts holding USD, on a real LevelDB in /tmp.
 // Run: scripts/bench.sh, or build/release/tests/bench/corridor_executor_bench
@@ -215,6 +218,64 @@ void BM_SettleBatchCommit(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * n);
 }
+
+void BM_EscrowRefunds(benchmark::State& state) {
+  Fixture& f = Shared();
+  const int n = static_cast<int>(state.range(0));
+  Executor exec(Executor::Options{.verify_signatures = false});
+  // Block h+1: n escrows of 1 minor unit from n distinct accounts, all due at h+2.
+  const uint64_t h = *f.store->blocks().LastHeight();
+  std::vector<TransactionPtr> txs;
+  for (int i = 0; i < n; ++i) {
+    TxBody b;
+    b.chain_id = "corridor-local";
+    b.sender = f.addrs[i % kAccounts];
+    b.nonce = ReadAccount(f.store->state(), b.sender)->next_nonce;
+    b.expiry_height = h + 100;
+    b.op = EscrowCreate{f.addrs[(i + 1) % kAccounts], "USD", 1, {}, {}, h + 2};
+    txs.push_back(Transaction::Sign(std::move(b), {&f.keys[i % kAccounts]}));
+  }
+  BlockExecution ex = exec.Propose(f.store->state(), txs, {"corridor-local", h + 1, 0}, txs.size());
+  for (const auto& r : ex.receipts) {
+    if (r.code != 0) {
+      state.SkipWithError("an escrow_create failed");
+      return;
+    }
+  }
+  BlockPtr created = f.MakeBlock(txs, ex);
+  CommitCertificate cert;
+  cert.height = created->height();
+  cert.block_hash = created->hash();
+  if (!f.store->CommitBlock(*created, cert, ex.receipts, ex.state).ok()) {
+    state.SkipWithError("commit failed");
+    return;
+  }
+  // Block h+2, empty: the refunds.
+  BlockExecution probe = exec.Propose(f.store->state(), {}, {"corridor-local", h + 2, 0}, 0);
+  BlockPtr block = f.MakeBlock({}, probe);
+  for (auto _ : state) {
+    auto r = exec.ValidateBlock(f.store->state(), *block);
+    if (!r.ok()) state.SkipWithError(r.error().ToString().c_str());
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(probe.system_events.size()));
+  state.counters["refunds"] = static_cast<double>(probe.system_events.size());
+  state.counters["changed_keys"] = static_cast<double>(probe.state.values.size());
+  // Leave the state as it was for the other benchmarks: commit the refunds.
+  cert.height = block->height();
+  cert.block_hash = block->hash();
+  if (!f.store->CommitBlock(*block, cert, probe.receipts, probe.state).ok()) {
+    state.SkipWithError("commit of the refund block failed");
+  }
+}
+
+BENCHMARK(BM_EscrowRefunds)
+    ->Arg(1'000)
+    ->Arg(10'000)
+    ->ArgName("N")
+    ->Iterations(3)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 BENCHMARK(BM_SettleBatchExecute)
     ->Arg(1'000)

@@ -678,5 +678,81 @@ TEST_F(WalletCli, ExchangeDepositAndWithdrawalByReference) {
       << r.err;
 }
 
+// ---------------------------------------------------------------- escrow, disputes
+
+TEST_F(WalletCli, HashLockedEscrowClaimedAndDeclinedEscrowRefunded) {
+  const uint64_t alice = Cents(0, "alice", "USD"), bob = Cents(0, "bob", "USD");
+  // A hash-locked escrow: bob claims it with the secret.
+  CommandResult r = Corridor(0, {"escrow", "create", "--from", "alice", "--to", "bob", "--asset",
+                                 "USD", "--amount", "25.00", "--deadline-in", "200", "--secret",
+                                 "open sesame", "--wait"});
+  ASSERT_EQ(r.exit_code, 0) << last_command_;
+  const std::string claimed = Field(r.out, "escrow");
+  ASSERT_FALSE(claimed.empty()) << last_command_;
+  r = Corridor(1, {"escrow", "release", claimed, "--from", "bob", "--preimage", "wrong"});
+  EXPECT_EQ(r.exit_code, 1) << last_command_;
+  EXPECT_EQ(r.err.rfind("corridor: wrong_preimage", 0), 0u) << r.err;
+  SyncAll();
+  r = Corridor(1, {"escrow", "release", claimed, "--from", "bob", "--preimage", "open sesame",
+                   "--wait"});
+  ASSERT_EQ(r.exit_code, 0) << last_command_;
+  ExpectOnAllNodes(Field(r.out, "id"), "committed", "success");
+  // A second escrow bob declines: alice is refunded.
+  r = Corridor(2, {"escrow", "create", "--from", "alice", "--to", "bob", "--asset", "USD",
+                   "--amount", "5.00", "--deadline-in", "200", "--wait"});
+  ASSERT_EQ(r.exit_code, 0) << last_command_;
+  const std::string declined = Field(r.out, "escrow");
+  SyncAll();
+  r = Corridor(3, {"escrow", "cancel", declined, "--from", "bob", "--wait"});
+  ASSERT_EQ(r.exit_code, 0) << last_command_;
+  ExpectOnAllNodes(Field(r.out, "id"), "committed", "success");
+  SyncAll();
+  for (size_t i = 0; i < kNodes; ++i) {
+    r = Corridor(i, {"escrow", "get", claimed});
+    ASSERT_EQ(r.exit_code, 0) << last_command_;
+    EXPECT_EQ(Field(r.out, "status"), "released") << last_command_;
+    r = Corridor(i, {"escrow", "get", declined});
+    EXPECT_EQ(Field(r.out, "status"), "refunded") << last_command_;
+    EXPECT_EQ(Cents(i, "alice", "USD"), alice - 2500) << "validator-" << i + 1;
+    EXPECT_EQ(Cents(i, "bob", "USD"), bob + 2500) << "validator-" << i + 1;
+  }
+}
+
+TEST_F(WalletCli, DisputedPaymentHeldAndPartlyRefundedByAnArbiter) {
+  CommandResult r = Corridor(
+      0, {"role", "grant", "--from", "admin", "--account", "oracle", "--role", "arbiter", "--wait"});
+  ASSERT_EQ(r.exit_code, 0) << last_command_;
+  const std::string payment = Pay(0, "alice", "bob", "40.00", {"--wait"});
+  ASSERT_FALSE(payment.empty());
+  ExpectOnAllNodes(payment, "committed", "success");
+  SyncAll();
+  const uint64_t alice = Cents(0, "alice", "USD"), bob = Cents(0, "bob", "USD");
+  r = Corridor(1, {"dispute", "open", payment, "--from", "alice", "--reason",
+                   "goods not delivered", "--hold", "--wait"});
+  ASSERT_EQ(r.exit_code, 0) << last_command_;
+  const std::string id = Field(r.out, "dispute");
+  ASSERT_FALSE(id.empty()) << last_command_;
+  SyncAll();
+  EXPECT_EQ(Cents(2, "bob", "USD"), bob - 4000);  // held: not available
+  r = Corridor(2, {"dispute", "list", "--status", "open"});
+  ASSERT_EQ(r.exit_code, 0) << last_command_;
+  EXPECT_NE(r.out.find("goods not delivered"), std::string::npos) << last_command_;
+  r = Corridor(3, {"dispute", "resolve", id, "--from", "oracle", "--refund", "15.00", "--wait"});
+  ASSERT_EQ(r.exit_code, 0) << last_command_;
+  ExpectOnAllNodes(Field(r.out, "id"), "committed", "success");
+  SyncAll();
+  for (size_t i = 0; i < kNodes; ++i) {
+    r = Corridor(i, {"dispute", "get", id});
+    ASSERT_EQ(r.exit_code, 0) << last_command_;
+    EXPECT_EQ(Field(r.out, "status"), "refunded") << last_command_;
+    EXPECT_EQ(Cents(i, "alice", "USD"), alice + 1500) << "validator-" << i + 1;
+    EXPECT_EQ(Cents(i, "bob", "USD"), bob - 1500) << "validator-" << i + 1;
+  }
+  r = Corridor(0, {"dispute", "open", payment, "--from", "bob", "--reason", "again",
+                   "--no-precheck", "--wait"});
+  EXPECT_EQ(r.exit_code, 1) << last_command_;
+  EXPECT_NE(r.err.find("already_disputed"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace corridor

@@ -20,9 +20,9 @@ using RC = ResultCode;
 // alice holding EUR too.
 GenesisDoc EscrowGenesis() {
   GenesisDoc doc = DevNetworkGenesis(4);
-  for (auto [name, roles] : {std::pair{"arbiter", std::vector<Role>{Role::kArbiter}},
-                             std::pair{"not-arbiter", std::vector<Role>{}},
-                             std::pair{"carol", std::vector<Role>{}}}) {
+  for (auto [name, roles] :
+       {std::pair{"arbiter", std::vector<Role>{Role::kArbiter}},
+        std::pair{"not-arbiter", std::vector<Role>{}}, std::pair{"carol", std::vector<Role>{}}}) {
     GenesisAccount a;
     a.address = Addr(name);
     a.kyc_level = 1;

@@ -3,6 +3,7 @@
 // chain_getBlock's systemEvents.
 #include <gtest/gtest.h>
 
+#include "node/rpc_topics.h"
 #include "rpc_test_node.h"
 
 namespace corridor::node::testing {
@@ -91,6 +92,22 @@ TEST_F(RpcEscrowTest, RefundsAtTheDeadlineAreTheBlocksSystemEvents) {
   EXPECT_EQ(ResultOf(r3)["systemEvents"].Size(), 0u);
 }
 
+TEST_F(RpcEscrowTest, TheBlocksTopicCarriesTheSystemEvents) {
+  auto source = MakeBlocksSource(node_.chain());
+  auto batch = source->ReadFrom({3, 0}, 2, rpc::SubscriptionFilter{});
+  ASSERT_TRUE(batch.ok());
+  ASSERT_EQ(batch->events.size(), 2u);
+  EXPECT_EQ(batch->events[0].payload.value()["systemEvents"].Size(), 0u);
+  const auto& refunds = batch->events[1].payload.value()["systemEvents"];
+  ASSERT_EQ(refunds.Size(), 1u);
+  EXPECT_EQ(Str(refunds[0], "type"), "escrow_refunded");
+  // The live event, built right after the commit, is the same.
+  auto block = node_.chain().blocks().BlockAt(4);
+  ASSERT_TRUE(block.has_value());
+  EXPECT_EQ(BlockTopicEvent(**block, node_.chain().state()).payload.Serialize(),
+            batch->events[1].payload.Serialize());
+}
+
 TEST_F(RpcEscrowTest, DisputeGetShowsHoldAndResolution) {
   auto r = node_.Call("dispute_get", R"({"id":1})");
   const auto& d1 = ResultOf(r);
@@ -131,8 +148,8 @@ TEST_F(RpcEscrowTest, DisputeListFiltersAndPagesInIdOrder) {
   EXPECT_EQ(ResultOf(rest)["disputes"][0]["id"].GetUint64(), 3u);
   EXPECT_TRUE(ResultOf(rest)["nextCursor"].IsNull());
 
-  for (auto [status, id] : {std::pair{"open", 1u}, std::pair{"refunded", 2u},
-                            std::pair{"dismissed", 3u}}) {
+  for (auto [status, id] :
+       {std::pair{"open", 1u}, std::pair{"refunded", 2u}, std::pair{"dismissed", 3u}}) {
     auto r = node_.Call("dispute_list", std::string(R"({"status":")") + status + R"("})");
     ASSERT_EQ(ResultOf(r)["disputes"].Size(), 1u) << status;
     EXPECT_EQ(ResultOf(r)["disputes"][0]["id"].GetUint64(), id);
