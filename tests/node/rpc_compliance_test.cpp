@@ -23,7 +23,7 @@ RpcApiOptions FixedClock() {
 std::string Auth(std::string_view who, std::string_view method, const Address& subject = {},
                  uint64_t timestamp = kNow, std::string_view key_of = "") {
   const Address signer = Addr(who);
-  PrivateKey k = DevKey(key_of.empty() ? who : key_of);
+  PrivateKey k = contracts::DevKey(key_of.empty() ? who : key_of);
   Signature sig = k.Sign(ReadRequestDigest(method, signer, subject, timestamp));
   return R"("auth":{"signer":")" + signer.ToString() + R"(","publicKey":")" +
          k.public_key().ToHex() + R"(","timestamp":)" + std::to_string(timestamp) +

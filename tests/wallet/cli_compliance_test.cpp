@@ -87,7 +87,6 @@ TEST_F(ComplianceCommands, HeldSignsTheRequestWithAsKey) {
     r.SetNull("nextCursor");
     return r;
   };
-  vars_["CORRIDOR_PASSPHRASE"] = kPass;
   ASSERT_EQ(Run({"compliance", "held", "--as", "alice"}), kExitOk) << Err();
   EXPECT_NE(Out().find("5000.00 USD"), std::string::npos) << Out();
   const auto& auth = chain_.params.back().value()["auth"];
