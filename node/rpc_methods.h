@@ -25,6 +25,9 @@ using rpc::MethodResult;
 using rpc::Params;
 using rpc::RpcError;
 
+// The node's own JSON-RPC error codes (docs/rpc.md §3), next to the server's.
+inline constexpr int kPrunedError = -32008;  // data: {height, bodiesFrom}
+
 __extension__ typedef __int128 Int128;
 
 struct Context {
