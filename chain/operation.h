@@ -18,6 +18,7 @@
 #include "chain/amount.h"
 #include "chain/encoding.h"
 #include "chain/hash.h"
+#include "chain/governance_ops.h"
 #include "chain/keys.h"
 #include "chain/limits.h"
 #include "chain/result.h"
@@ -51,6 +52,13 @@ enum class OpType : uint16_t {
   kEscrowCancel = 22,
   kDisputeOpen = 23,
   kDisputeResolve = 24,
+  // 30-39: governance (chain/governance_ops.h)
+  kProposeValidatorChange = 30,
+  kApproveProposal = 31,
+  kHaltNetwork = 32,
+  kResumeNetwork = 33,
+  kProposeUpgrade = 34,
+  kSetRecoveryWindow = 35,
 };
 
 // On-chain roles (docs/state.md §3.1). Codes are stable; an account's roles
@@ -455,7 +463,15 @@ using Operation = std::variant<Payment, RegisterAccount, GrantRole, RevokeRole, 
                                CreateAsset, Mint, Burn, FreezeAccount, UnfreezeAccount, FreezeAsset,
                                UnfreezeAsset, PublishRate, FxPayment, SetLiquidityFee, SettleBatch,
                                ExchangeDeposit, ExchangeWithdrawal, EscrowCreate, EscrowRelease,
-                               EscrowCancel, DisputeOpen, DisputeResolve>;
+                               EscrowCancel, DisputeOpen, DisputeResolve, ProposeValidatorChange,
+                               ApproveProposal, HaltNetwork, ResumeNetwork, ProposeUpgrade,
+                               SetRecoveryWindow>;
+static_assert(ProposeValidatorChange::kType == OpType::kProposeValidatorChange &&
+              ApproveProposal::kType == OpType::kApproveProposal &&
+              HaltNetwork::kType == OpType::kHaltNetwork &&
+              ResumeNetwork::kType == OpType::kResumeNetwork &&
+              ProposeUpgrade::kType == OpType::kProposeUpgrade &&
+              SetRecoveryWindow::kType == OpType::kSetRecoveryWindow);
 
 OpType TypeOf(const Operation& op);
 std::string_view NameOf(const Operation& op);

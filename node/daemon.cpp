@@ -90,7 +90,9 @@ class DaemonApi final : public NodeApi {
       : core_(core), store_(store), chain_id_(std::move(chain_id)) {}
   const ChainStore& chain() const override { return store_; }
   std::string chain_id() const override { return chain_id_; }
-  std::vector<PublicKey> validators(uint64_t) const override { return core_.Validators(); }
+  std::vector<PublicKey> validators(uint64_t height) const override {
+    return core_.ValidatorsAt(height);
+  }
   ConsensusInfo consensus_info() const override {
     const NodeStatus s = core_.GetStatus();
     ConsensusInfo c;
@@ -201,8 +203,10 @@ int RunNode(const Config& config) {
   pc.send_queue_bytes = config.p2p_send_queue_bytes;
   for (const auto& p : config.peers) pc.peers.push_back({p.host, p.port, p.key});
   const std::vector<PublicKey> observers = config.observers;
+  // Validators of the next height and of every scheduled set: a validator
+  // joining at a later height must connect and sync before it takes part.
   pc.is_allowed = [&node, observers](const PublicKey& k) {
-    const auto set = node.Validators();
+    const auto set = node.PeerValidators();
     return std::find(set.begin(), set.end(), k) != set.end() ||
            std::find(observers.begin(), observers.end(), k) != observers.end();
   };

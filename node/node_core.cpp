@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "contracts/governance.h"
 #include "contracts/ledger.h"
 #include "node/wire.h"
 
@@ -35,13 +36,13 @@ class NodeCore::Impl final : public consensus::Application, public AccountNonces
         mempool_(opt_.chain_id, opt_.mempool, *this) {}
 
   Status Init(const std::vector<Bytes>& wal_records) {
-    validators_ = contracts::ReadValidators(store_.state());
-    if (validators_.empty()) return MakeError("no_validators", "the chain has no validator set");
     const auto last = store_.blocks().LastHeight();
     if (!last) return MakeError("no_genesis", "the block store holds no genesis block");
     auto tip = store_.blocks().BlockAt(*last);
     if (!tip) return MakeError("corrupt_store", "the last block cannot be read");
     tip_ = *tip;
+    validators_ = contracts::ValidatorsAt(store_.state(), tip_->height() + 1);
+    if (validators_.empty()) return MakeError("no_validators", "the chain has no validator set");
     consensus::Engine::StartPoint sp;
     sp.height = *last + 1;
     sp.prev_hash = tip_->hash();
@@ -59,12 +60,49 @@ class NodeCore::Impl final : public consensus::Application, public AccountNonces
                                             consensus::DefaultVerifier(), sp, wal_records);
     if (!engine) return engine.error();
     engine_ = std::move(engine).value();
+    CheckProtocolVersion();
     return {};
+  }
+
+  // Stops this node (before executing block tip+1) when the chain requires a
+  // protocol version this build does not implement: halting is the safe
+  // failure, executing under the old rules would fork. Warns, once per
+  // upgrade, while the upgrade is still ahead.
+  void CheckProtocolVersion() {
+    const uint64_t next = tip_->height() + 1;
+    const uint32_t required = contracts::RequiredProtocolVersion(store_.state(), next);
+    if (required > contracts::kSupportedProtocolVersion) {
+      Halt("protocol upgrade: the chain requires protocol version " + std::to_string(required) +
+           " from height " + std::to_string(next) + " but this node supports version " +
+           std::to_string(contracts::kSupportedProtocolVersion) +
+           "; stopped before executing block " + std::to_string(next) +
+           " instead of forking. Install a corridord that supports version " +
+           std::to_string(required) + " and restart it");
+      return;
+    }
+    for (const auto& e : contracts::ReadProtocolSchedule(store_.state()).entries) {
+      if (e.height > next && e.version > contracts::kSupportedProtocolVersion &&
+          warned_upgrade_height_ != e.height) {
+        warned_upgrade_height_ = e.height;
+        spdlog::warn(
+            "protocol upgrade scheduled: version {} is required from height {}; this node "
+            "supports version {} and will stop before that height unless upgraded",
+            e.version, e.height, contracts::kSupportedProtocolVersion);
+      }
+    }
   }
 
   // ---- consensus::Application
 
-  std::vector<PublicKey> Validators(uint64_t) override { return validators_; }
+  // From the committed state: a height above the tip from its schedule
+  // (exact up to tip + kValidatorChangeDelay, which covers every height the
+  // engine accepts messages for), a committed height from the state before it.
+  std::vector<PublicKey> Validators(uint64_t height) override {
+    if (height == tip_->height() + 1) return validators_;
+    if (height > tip_->height()) return contracts::ValidatorsAt(store_.state(), height);
+    if (height == 0) return {};
+    return contracts::ValidatorsAt(store_.StateAt(height - 1), height);
+  }
 
   bool ValidateProposal(const Block& block) override {
     if (executed_.count(block.hash())) return true;  // our own proposal
@@ -378,7 +416,8 @@ class NodeCore::Impl final : public consensus::Application, public AccountNonces
     executed_.clear();
     want_.reset();
     mempool_.OnBlockCommitted(block->transactions(), block->height() + 1);
-    validators_ = contracts::ReadValidators(store_.state());
+    NoteValidatorSet(contracts::ValidatorsAt(store_.state(), block->height() + 1),
+                     block->height() + 1);
     committed_txs_ += block->transactions().size();
     const auto ms = std::chrono::duration_cast<std::chrono::microseconds>(
                         std::chrono::steady_clock::now() - started)
@@ -391,6 +430,31 @@ class NodeCore::Impl final : public consensus::Application, public AccountNonces
     if (sync_target_ > 0 && sync_.started_ms > 0 && block->height() + 1 <= sync_target_) {
       LogSyncProgress();
     }
+    CheckProtocolVersion();
+  }
+
+  // The set deciding `height` becomes `next`: say so when it differs, and
+  // whether this node joins or leaves it.
+  void NoteValidatorSet(std::vector<PublicKey> next, uint64_t height) {
+    if (next == validators_) return;
+    auto has = [](const std::vector<PublicKey>& set, const PublicKey& k) {
+      return std::find(set.begin(), set.end(), k) != set.end();
+    };
+    std::string added, removed;
+    for (const auto& k : next) {
+      if (!has(validators_, k)) added += " " + k.ToHex().substr(0, 12);
+    }
+    for (const auto& k : validators_) {
+      if (!has(next, k)) removed += " " + k.ToHex().substr(0, 12);
+    }
+    spdlog::warn("validator set changes at height {}: {} validators (added:{}; removed:{})", height,
+                 next.size(), added.empty() ? " none" : added, removed.empty() ? " none" : removed);
+    const bool was = has(validators_, key_.public_key());
+    const bool is = has(next, key_.public_key());
+    if (was != is) {
+      spdlog::warn("this node {} the validator set at height {}", is ? "joins" : "leaves", height);
+    }
+    validators_ = std::move(next);
   }
 
   // ---- Sync
@@ -494,6 +558,7 @@ class NodeCore::Impl final : public consensus::Application, public AccountNonces
   bool unsynced_ = false;    // the last commit was not fsynced
   bool halted_ = false;
   std::string halt_reason_;
+  uint64_t warned_upgrade_height_ = 0;
   uint64_t committed_txs_ = 0;
   NodeStatus stats_;  // the cumulative figures only
   LatencyHistogram execute_latency_, store_latency_;
@@ -673,6 +738,22 @@ NodeStatus NodeCore::GetStatus() const {
 std::vector<PublicKey> NodeCore::Validators() const {
   std::lock_guard<std::mutex> lock(impl_->mu_);
   return impl_->validators_;
+}
+
+std::vector<PublicKey> NodeCore::ValidatorsAt(uint64_t height) const {
+  std::lock_guard<std::mutex> lock(impl_->mu_);
+  return impl_->Validators(height);
+}
+
+std::vector<PublicKey> NodeCore::PeerValidators() const {
+  std::lock_guard<std::mutex> lock(impl_->mu_);
+  std::vector<PublicKey> keys = impl_->validators_;
+  for (const auto& e : contracts::ReadValidatorSchedule(impl_->store_.state()).entries) {
+    keys.insert(keys.end(), e.validators.begin(), e.validators.end());
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
 }
 
 void NodeCore::SetCommitListener(std::function<void(const CommittedBlockEvent&)> fn) {

@@ -151,7 +151,14 @@ class NodeCore {
   TransactionPtr PendingTransaction(const Hash& id) const;
 
   NodeStatus GetStatus() const;
+  // The set deciding the next height (leader order).
   std::vector<PublicKey> Validators() const;
+  // The set deciding `height` (a committed one, or one up to
+  // kValidatorChangeDelay above the tip; further ahead, the scheduled guess).
+  std::vector<PublicKey> ValidatorsAt(uint64_t height) const;
+  // Every key that decides the next height or is scheduled to decide a
+  // later one, sorted: the validators P2P must accept connections from.
+  std::vector<PublicKey> PeerValidators() const;
 
   // Called after each commit, outside the lock (RPC subscriptions, metrics).
   void SetCommitListener(std::function<void(const CommittedBlockEvent&)> fn);

@@ -221,21 +221,29 @@ class Cluster {
         EXPECT_EQ((*b)->hash(), *hash) << "fork at height " << h << " on node " << i;
         auto cert = store(i).blocks().CertificateAt(h);
         ASSERT_TRUE(cert.has_value());
-        EXPECT_TRUE(cert->Verify(doc_.chain_id, contracts::ReadValidators(store(i).state())));
+        // The set that decided h (it may have changed since, by governance).
+        EXPECT_TRUE(
+            cert->Verify(doc_.chain_id, contracts::ValidatorsAt(store(i).StateAt(h - 1), h)));
       }
     }
   }
 
-  TransactionPtr Payment(const std::string& from, const std::string& to, uint64_t nonce,
-                         uint64_t amount) {
+  // A transaction of dev account `from` with `op`.
+  TransactionPtr Tx(const std::string& from, uint64_t nonce, Operation op, std::string memo = "") {
     PrivateKey k = DevKey(from);
     TxBody b;
     b.chain_id = doc_.chain_id;
     b.sender = Address::FromPublicKey(k.public_key());
     b.nonce = nonce;
     b.expiry_height = 1'000'000;
-    b.op = corridor::Payment{Address::FromPublicKey(DevKey(to).public_key()), "USD", amount};
+    b.op = std::move(op);
+    b.memo = std::move(memo);
     return Transaction::Sign(b, {&k});
+  }
+  TransactionPtr Payment(const std::string& from, const std::string& to, uint64_t nonce,
+                         uint64_t amount) {
+    return Tx(from, nonce,
+              corridor::Payment{Address::FromPublicKey(DevKey(to).public_key()), "USD", amount});
   }
 
   uint64_t Balance(size_t i, const std::string& who) {

@@ -4,11 +4,13 @@
 // and catches up, and the loss of the leader costs one view change.
 #include <gtest/gtest.h>
 
+#include "contracts/governance.h"
 #include "tests/node/node_cluster.h"
 
 namespace corridor::node {
 namespace {
 
+using contracts::DevKey;
 using testing::Cluster;
 
 TEST(NodeCoreCluster, PaymentsCommitWithIdenticalBlocksEverywhere) {
@@ -101,6 +103,85 @@ TEST(NodeCoreCluster, IsolatedNodeSyncsBlocksAfterTheCutHeals) {
   ASSERT_TRUE(c.clock.RunUntil([&] { return c.height(3) >= target; }, 30'000));
   c.ExpectAgreement();
   EXPECT_GT(c.core(3).GetStatus().consensus.synced_commits, 10u);
+}
+
+bool SignedBy(const CommitCertificate& cert, const PublicKey& key) {
+  for (const auto& s : cert.signatures) {
+    if (s.validator == key) return true;
+  }
+  return false;
+}
+
+TEST(NodeCoreCluster, ValidatorAddedAndRemovedAtAHeight) {
+  Cluster c(4);
+  // validator-5 runs from the start, outside the set.
+  ASSERT_EQ(c.AddNode(DevKey("validator-5"), c.root() / "v5"), 4u);
+  ASSERT_TRUE(c.clock.RunUntil([&] { return c.AllAtLeast(2); }, 20'000));
+  const PublicKey v1 = DevKey("validator-1").public_key();
+  const PublicKey v5 = DevKey("validator-5").public_key();
+  const uint64_t at = c.height(1) + contracts::kValidatorChangeDelay + 3;
+  const Address alice = Address::FromPublicKey(DevKey("alice").public_key());
+  ASSERT_TRUE(c.core(1)
+                  .SubmitTransaction(c.Tx(
+                      "admin", 0,
+                      ProposeValidatorChange{ValidatorChangeKind::kAdd, v5, PublicKey{}, alice, at},
+                      "admin: partner node joins"))
+                  .ok());
+  ASSERT_TRUE(c.core(1)
+                  .SubmitTransaction(c.Tx("admin", 1,
+                                          ProposeValidatorChange{ValidatorChangeKind::kRemove, v1,
+                                                                 PublicKey{}, Address{}, at},
+                                          "admin: validator-1 decommissioned"))
+                  .ok());
+  ASSERT_TRUE(c.clock.RunUntil([&] { return c.AllAtLeast(at + 6); }, 120'000))
+      << "heights " << c.height(0) << " " << c.height(1) << " " << c.height(4);
+  c.ExpectAgreement();
+  EXPECT_EQ(contracts::ReadValidators(c.store(2).StateAt(at)).back(), v5);
+  for (uint64_t h = 1; h <= at + 6; ++h) {
+    auto cert = c.store(2).blocks().CertificateAt(h);
+    ASSERT_TRUE(cert.has_value());
+    if (h < at) {
+      EXPECT_FALSE(SignedBy(*cert, v5)) << h;
+    } else {
+      EXPECT_FALSE(SignedBy(*cert, v1)) << "height " << h << " counts the removed validator";
+      EXPECT_TRUE(SignedBy(*cert, v5)) << "height " << h << " without the new validator";
+      EXPECT_NE((*c.store(2).blocks().BlockAt(h))->header().proposer, v1);
+    }
+  }
+  // The removed validator keeps following the chain as an observer.
+  EXPECT_GE(c.height(0), at + 6);
+  const auto set = c.core(0).Validators();
+  EXPECT_EQ(std::count(set.begin(), set.end(), v1), 0);
+  EXPECT_EQ(std::count(set.begin(), set.end(), v5), 1);
+}
+
+TEST(NodeCoreCluster, UnsupportedProtocolVersionStopsBeforeItsHeight) {
+  Cluster c(4);
+  ASSERT_TRUE(c.clock.RunUntil([&] { return c.AllAtLeast(1); }, 20'000));
+  const uint64_t at = c.height(0) + contracts::kValidatorChangeDelay + 3;
+  const uint32_t version = contracts::kSupportedProtocolVersion + 1;
+  ASSERT_TRUE(c.core(0)
+                  .SubmitTransaction(
+                      c.Tx("admin", 0, ProposeUpgrade{version, at}, "admin: release 2 rollout"))
+                  .ok());
+  ASSERT_TRUE(c.clock.RunUntil(
+      [&] {
+        for (size_t i = 0; i < 4; ++i) {
+          if (!c.core(i).GetStatus().halted) return false;
+        }
+        return true;
+      },
+      120'000));
+  c.clock.RunFor(5'000);
+  c.ExpectAgreement();
+  for (size_t i = 0; i < 4; ++i) {
+    const NodeStatus s = c.core(i).GetStatus();
+    EXPECT_EQ(s.height, at - 1) << "node " << i << " executed past the upgrade height";
+    EXPECT_NE(s.halt_reason.find("requires protocol version " + std::to_string(version) +
+                                 " from height " + std::to_string(at)),
+              std::string::npos)
+        << s.halt_reason;
+  }
 }
 
 }  // namespace
