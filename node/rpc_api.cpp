@@ -23,6 +23,8 @@ std::vector<NamedMethod> RpcMethods(NodeApi& node, RpcApiOptions options) {
       {"escrow_get", rpc_methods::EscrowGet},
       {"dispute_get", rpc_methods::DisputeGet},
       {"dispute_list", rpc_methods::DisputeList},
+      {"governance_getProposals", rpc_methods::GovernanceGetProposals},
+      {"governance_getStatus", rpc_methods::GovernanceGetStatus},
   };
   // One copy of the options shared by every handler (read-only).
   auto shared = std::make_shared<const RpcApiOptions>(options);

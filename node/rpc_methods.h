@@ -51,6 +51,8 @@ MethodResult ExchangeGetReference(const Context& c, const Params& p);
 MethodResult EscrowGet(const Context& c, const Params& p);
 MethodResult DisputeGet(const Context& c, const Params& p);
 MethodResult DisputeList(const Context& c, const Params& p);
+MethodResult GovernanceGetProposals(const Context& c, const Params& p);
+MethodResult GovernanceGetStatus(const Context& c, const Params& p);
 
 // Asset records read once per call, for formatting amounts. An asset that
 // does not exist (a failed payment may name one) formats in minor units.

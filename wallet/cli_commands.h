@@ -7,6 +7,7 @@
 //   cli_exchange.cpp exchange deposit | withdraw | reference
 //   cli_escrow.cpp  escrow create | release | cancel | get,
 //                   dispute open | resolve | get | list
+//   cli_gov.cpp     gov proposals | status (gov operations sign via SignAndSubmit)
 // The command table that maps word paths to them is in cli.cpp; the groups
 // with their own files contribute their rows through *Commands().
 #pragma once
@@ -55,5 +56,9 @@ std::vector<CommandSpec> FxCommands();
 std::vector<CommandSpec> SettleCommands();
 std::vector<CommandSpec> ExchangeCommands();
 std::vector<CommandSpec> EscrowCommands();
+
+// cli_gov.cpp: gov proposals | status (the gov operations sign via SignAndSubmit).
+int GovProposals(Cli& cli);
+int GovStatus(Cli& cli);
 
 }  // namespace corridor::wallet::cli
