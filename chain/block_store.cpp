@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
 
 namespace corridor {
 namespace {
@@ -62,12 +63,31 @@ Bytes AccountKey(const Address& a, uint64_t height, uint32_t pos) {
 constexpr size_t kAccountKeySize = 1 + Address::kSize + 12;
 
 const Bytes kLastHeightKey = {BlockStore::kMetaPrefix, 'h', 'e', 'i', 'g', 'h', 't'};
+// The lowest height >= 1 whose body is kept (absent: 1, nothing pruned).
+const Bytes kBodiesFromKey = {BlockStore::kMetaPrefix, 'b', 'o', 'd', 'i', 'e', 's'};
+
+// Adds the deletion of bodies [from, below) to `batch`, at most `max` of
+// them, and the new bodies-from marker; returns the new marker.
+uint64_t AddPruning(leveldb::WriteBatch& batch, uint64_t from, uint64_t below, uint64_t max) {
+  uint64_t h = from;
+  for (; h < below && h - from < max; ++h) {
+    batch.Delete(AsSlice(HeightKey(BlockStore::kBlockPrefix, h)));
+  }
+  if (h != from) {
+    Bytes v;
+    PutBE64(v, h);
+    batch.Put(AsSlice(kBodiesFromKey), AsSlice(v));
+  }
+  return h;
+}
 
 }  // namespace
 
 std::optional<Bytes> BlockStore::Read(ByteSpan key) const {
   std::string v;
-  leveldb::Status s = db_->Get(leveldb::ReadOptions(), AsSlice(key), &v);
+  leveldb::ReadOptions ro;
+  ro.snapshot = snapshot_;
+  leveldb::Status s = db_->Get(ro, AsSlice(key), &v);
   if (!s.ok()) return std::nullopt;
   return Bytes(v.begin(), v.end());
 }
@@ -75,6 +95,12 @@ std::optional<Bytes> BlockStore::Read(ByteSpan key) const {
 std::optional<uint64_t> BlockStore::LastHeight() const {
   auto v = Read(kLastHeightKey);
   if (!v || v->size() != 8) return std::nullopt;
+  return GetBE64(v->data());
+}
+
+uint64_t BlockStore::BodiesFrom() const {
+  auto v = Read(kBodiesFromKey);
+  if (!v || v->size() != 8) return 1;
   return GetBE64(v->data());
 }
 
@@ -280,31 +306,54 @@ std::optional<uint64_t> BlockStore::LastHeightAtOrBefore(uint64_t timestamp_ms) 
 
 // ---------------------------------------------------------------- ChainStore
 
-ChainStore::ChainStore(std::unique_ptr<leveldb::Cache> cache, std::unique_ptr<leveldb::DB> db)
-    : cache_(std::move(cache)), db_(std::move(db)), state_(*db_), blocks_(*db_) {}
+ChainStore::ChainStore(std::string path, std::unique_ptr<leveldb::Cache> cache,
+                       std::unique_ptr<leveldb::DB> db)
+    : path_(std::move(path)),
+      cache_(std::move(cache)),
+      db_(std::move(db)),
+      state_(*db_),
+      blocks_(*db_) {}
+
+uint64_t ChainStore::DiskBytes() const {
+  std::error_code ec;
+  uint64_t total = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(path_, ec)) {
+    std::error_code size_ec;
+    if (entry.is_regular_file(size_ec)) {
+      const auto n = entry.file_size(size_ec);
+      if (!size_ec) total += n;
+    }
+  }
+  return total;
+}
 
 ChainStore::~ChainStore() = default;
 
 Result<std::unique_ptr<ChainStore>> ChainStore::Open(const Options& options) {
   leveldb::Options lo;
-  lo.create_if_missing = true;
+  lo.create_if_missing = options.create_if_missing;
   lo.paranoid_checks = true;
   if (options.env) lo.env = options.env;
   std::unique_ptr<leveldb::Cache> cache(leveldb::NewLRUCache(options.block_cache_bytes));
   lo.block_cache = cache.get();
   lo.write_buffer_size = options.write_buffer_bytes;
+  lo.max_open_files = options.max_open_files;
+  lo.compression = options.compression ? leveldb::kSnappyCompression : leveldb::kNoCompression;
   // Keys are hashes and positions, so one bloom filter policy for all of them.
   static const leveldb::FilterPolicy* bloom = leveldb::NewBloomFilterPolicy(10);
   lo.filter_policy = bloom;
   leveldb::DB* raw = nullptr;
   leveldb::Status s = leveldb::DB::Open(lo, options.path, &raw);
   if (!s.ok()) return MakeError("storage_open_failed", s.ToString());
-  return std::unique_ptr<ChainStore>(
-      new ChainStore(std::move(cache), std::unique_ptr<leveldb::DB>(raw)));
+  auto store = std::unique_ptr<ChainStore>(
+      new ChainStore(options.path, std::move(cache), std::unique_ptr<leveldb::DB>(raw)));
+  store->retain_blocks_ = options.retain_blocks;
+  return store;
 }
 
 Status ChainStore::CommitBlock(const Block& block, const CommitCertificate& cert,
-                               const std::vector<Receipt>& receipts, const PendingState& state) {
+                               const std::vector<Receipt>& receipts, const PendingState& state,
+                               bool sync) {
   const BlockHeader& h = block.header();
   auto last = blocks_.LastHeight();
   uint64_t expected = last ? *last + 1 : 0;
@@ -355,13 +404,51 @@ Status ChainStore::CommitBlock(const Block& block, const CommitCertificate& cert
   }
   state.AddToBatch(batch);
   AddStateHistory(batch, state.values, h.height);
+  if (retain_blocks_ > 0 && h.height > retain_blocks_) {
+    (void)AddPruning(batch, blocks_.BodiesFrom(), h.height - retain_blocks_ + 1, kMaxPrunePerCommit);
+  }
   batch.Put(AsSlice(kLastHeightKey), AsSlice(height_value));
 
+  leveldb::WriteOptions wo;
+  wo.sync = sync;
+  leveldb::Status s = db_->Write(wo, &batch);
+  if (!s.ok()) return MakeError("storage_write_failed", s.ToString());
+  return Status::Ok();
+}
+
+Status ChainStore::SyncToDisk() {
+  std::string v;
+  if (!db_->Get(leveldb::ReadOptions(), AsSlice(kLastHeightKey), &v).ok()) return Status::Ok();
+  leveldb::WriteBatch batch;
+  batch.Put(AsSlice(kLastHeightKey), v);
   leveldb::WriteOptions wo;
   wo.sync = true;
   leveldb::Status s = db_->Write(wo, &batch);
   if (!s.ok()) return MakeError("storage_write_failed", s.ToString());
   return Status::Ok();
+}
+
+Result<uint64_t> ChainStore::Prune(uint64_t retain_blocks) {
+  auto last = blocks_.LastHeight();
+  if (!last || retain_blocks == 0 || *last <= retain_blocks) return uint64_t{0};
+  const uint64_t below = *last - retain_blocks + 1;
+  uint64_t from = blocks_.BodiesFrom();
+  uint64_t deleted = 0;
+  while (from < below) {
+    leveldb::WriteBatch batch;
+    const uint64_t next = AddPruning(batch, from, below, 4096);
+    leveldb::WriteOptions wo;
+    wo.sync = true;
+    leveldb::Status s = db_->Write(wo, &batch);
+    if (!s.ok()) return MakeError("storage_write_failed", s.ToString());
+    deleted += next - from;
+    from = next;
+  }
+  return deleted;
+}
+
+void ChainStore::Compact() {
+  db_->CompactRange(nullptr, nullptr);
 }
 
 }  // namespace corridor

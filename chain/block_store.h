@@ -34,6 +34,7 @@ namespace leveldb {
 class Cache;
 class DB;
 class Env;
+class Snapshot;
 }  // namespace leveldb
 
 namespace corridor {
@@ -78,7 +79,10 @@ struct HistoryPage {
 
 class BlockStore {
  public:
-  explicit BlockStore(leveldb::DB& db) : db_(&db) {}
+  // With `snapshot`, every read sees the database as of that snapshot
+  // (backups); otherwise the latest committed data.
+  explicit BlockStore(leveldb::DB& db, const leveldb::Snapshot* snapshot = nullptr)
+      : db_(&db), snapshot_(snapshot) {}
 
   // Height of the last committed block; nullopt for an empty store.
   std::optional<uint64_t> LastHeight() const;
@@ -106,6 +110,13 @@ class BlockStore {
   // Error "corrupt_index" when a height in the range has no readable summary.
   Status ForEachSummary(uint64_t first, uint64_t last,
                         const std::function<bool(const BlockSummary&)>& fn) const;
+  // The lowest height >= 1 whose block body is stored: bodies of heights
+  // [1, BodiesFrom()) were pruned (ChainStore::Options::retain_blocks);
+  // their headers, certificates, receipts, summaries and indexes remain. 1
+  // when nothing was pruned. (Block 0, the genesis block, is always kept.)
+  uint64_t BodiesFrom() const;
+  bool IsPruned(uint64_t height) const { return height > 0 && height < BodiesFrom(); }
+
   // The header alone, without decoding the block's transactions.
   std::optional<BlockHeader> HeaderAt(uint64_t height) const;
   // Block timestamps never decrease along the chain (CommitBlock refuses a
@@ -131,16 +142,28 @@ class BlockStore {
  private:
   std::optional<Bytes> Read(ByteSpan key) const;
   leveldb::DB* db_;
+  const leveldb::Snapshot* snapshot_ = nullptr;
 };
 
 class ChainStore {
  public:
+  // LevelDB settings (docs/configuration.md [storage] says why these
+  // values) and block-body retention.
   struct Options {
     std::string path;
     leveldb::Env* env = nullptr;  // nullptr: the default environment
     size_t block_cache_bytes = 64u << 20;
     size_t write_buffer_bytes = 16u << 20;
+    int max_open_files = 1000;
+    bool compression = true;  // Snappy, per 4 KiB block
+    // Keep the bodies of the last `retain_blocks` blocks below the head; 0
+    // keeps every body. Each commit prunes at most kMaxPrunePerCommit older
+    // bodies, so switching retention on for a long chain catches up over
+    // the next blocks instead of stalling one commit (or run Prune()).
+    uint64_t retain_blocks = 0;
+    bool create_if_missing = true;
   };
+  static constexpr uint64_t kMaxPrunePerCommit = 64;
 
   static Result<std::unique_ptr<ChainStore>> Open(const Options& options);
   ~ChainStore();
@@ -149,6 +172,9 @@ class ChainStore {
 
   const StateStore& state() const { return state_; }
   const BlockStore& blocks() const { return blocks_; }
+  // Bytes of the database's files on disk (the corridor_db_size_bytes metric).
+  uint64_t DiskBytes() const;
+  const std::string& path() const { return path_; }
   // The state as it was after block `height` (every committed value is kept
   // by height, docs/state.md §6). For heights above the last block: the
   // current state. The view is valid while this store is open.
@@ -160,12 +186,32 @@ class ChainStore {
   // hash, its timestamp is not below the last block's ("bad_timestamp"),
   // state.base_root is the committed root, state.root equals the header's
   // state_root, and the receipts match the header's receipts_root.
+  //
+  // With `sync` false the batch is not fsynced (block sync applies a batch of
+  // certified blocks and syncs once at the end, SyncToDisk): after a crash the
+  // store opens at an earlier block, never at a partial one, and the node
+  // fetches the rest again. Blocks this node voted on are always synced.
   [[nodiscard]] Status CommitBlock(const Block& block, const CommitCertificate& cert,
-                                   const std::vector<Receipt>& receipts, const PendingState& state);
+                                   const std::vector<Receipt>& receipts, const PendingState& state,
+                                   bool sync = true);
+  // Makes every earlier unsynced commit durable (one synced write).
+  [[nodiscard]] Status SyncToDisk();
+
+  // Deletes every block body older than `retain_blocks` below the head now
+  // (in batches), whatever Options::retain_blocks says; returns how many
+  // were deleted. `corridord compact` runs it before Compact().
+  Result<uint64_t> Prune(uint64_t retain_blocks);
+  // Compacts the whole key range (reclaims the space of deleted records).
+  void Compact();
+  // The underlying database (backups read a consistent snapshot of it).
+  leveldb::DB& db() const { return *db_; }
 
  private:
-  ChainStore(std::unique_ptr<leveldb::Cache> cache, std::unique_ptr<leveldb::DB> db);
+  ChainStore(std::string path, std::unique_ptr<leveldb::Cache> cache,
+             std::unique_ptr<leveldb::DB> db);
 
+  std::string path_;
+  uint64_t retain_blocks_ = 0;
   std::unique_ptr<leveldb::Cache> cache_;  // outlives db_
   std::unique_ptr<leveldb::DB> db_;
   StateStore state_;

@@ -19,6 +19,7 @@
 #include "chain/compliance_ops.h"
 #include "chain/encoding.h"
 #include "chain/hash.h"
+#include "chain/governance_ops.h"
 #include "chain/keys.h"
 #include "chain/limits.h"
 #include "chain/result.h"
@@ -52,6 +53,13 @@ enum class OpType : uint16_t {
   kEscrowCancel = 22,
   kDisputeOpen = 23,
   kDisputeResolve = 24,
+  // 30-39: governance (chain/governance_ops.h)
+  kProposeValidatorChange = 30,
+  kApproveProposal = 31,
+  kHaltNetwork = 32,
+  kResumeNetwork = 33,
+  kProposeUpgrade = 34,
+  kSetRecoveryWindow = 35,
   // 40-49: compliance (chain/compliance_ops.h, docs/state.md §3.14)
   kAmlRuleSet = 40,
   kAmlRuleRemove = 41,
@@ -462,8 +470,16 @@ using Operation = std::variant<Payment, RegisterAccount, GrantRole, RevokeRole, 
                                CreateAsset, Mint, Burn, FreezeAccount, UnfreezeAccount, FreezeAsset,
                                UnfreezeAsset, PublishRate, FxPayment, SetLiquidityFee, SettleBatch,
                                ExchangeDeposit, ExchangeWithdrawal, EscrowCreate, EscrowRelease,
-                               EscrowCancel, DisputeOpen, DisputeResolve, AmlRuleSet, AmlRuleRemove,
-                               HoldApprove, HoldReject, AmlSetHoldExpiry>;
+                               EscrowCancel, DisputeOpen, DisputeResolve, ProposeValidatorChange,
+                               ApproveProposal, HaltNetwork, ResumeNetwork, ProposeUpgrade,
+                               SetRecoveryWindow, AmlRuleSet, AmlRuleRemove, HoldApprove, HoldReject,
+                               AmlSetHoldExpiry>;
+static_assert(ProposeValidatorChange::kType == OpType::kProposeValidatorChange &&
+              ApproveProposal::kType == OpType::kApproveProposal &&
+              HaltNetwork::kType == OpType::kHaltNetwork &&
+              ResumeNetwork::kType == OpType::kResumeNetwork &&
+              ProposeUpgrade::kType == OpType::kProposeUpgrade &&
+              SetRecoveryWindow::kType == OpType::kSetRecoveryWindow);
 static_assert(AmlRuleSet::kType == OpType::kAmlRuleSet &&
               AmlRuleRemove::kType == OpType::kAmlRuleRemove &&
               HoldApprove::kType == OpType::kHoldApprove &&

@@ -56,6 +56,20 @@ std::string_view EventTypeName(uint16_t type) {
       return "hold_placed";
     case EventType::kHoldReleased:
       return "hold_released";
+    case EventType::kProposalCreated:
+      return "proposal_created";
+    case EventType::kProposalApproved:
+      return "proposal_approved";
+    case EventType::kValidatorSetScheduled:
+      return "validator_set_scheduled";
+    case EventType::kNetworkHalted:
+      return "network_halted";
+    case EventType::kNetworkResumed:
+      return "network_resumed";
+    case EventType::kUpgradeScheduled:
+      return "upgrade_scheduled";
+    case EventType::kRecoveryWindowSet:
+      return "recovery_window_set";
     case EventType::kAmlRuleSet:
       return "aml_rule_set";
     case EventType::kAmlRuleRemoved:

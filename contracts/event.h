@@ -39,6 +39,17 @@
 //   hold_placed / hold_released
 //                     account=the account whose funds are held asset amount
 //                     detail=dispute id (available <-> locked)
+//   proposal_created  account=proposer amount=proposal id detail=kind (1 validator
+//                     change, 2 upgrade)
+//   proposal_approved account=approver amount=proposal id detail=validators whose
+//                     operator has approved so far
+//   validator_set_scheduled  account=the changed validator's operator amount=height
+//                     from which the new set decides detail=its size
+//   network_halted    account=admin amount=height
+//   network_resumed   account=admin amount=first height open to everything
+//                     (after the recovery window) detail=recovery window blocks
+//   upgrade_scheduled account=proposer amount=activation height detail=version
+//   recovery_window_set account=admin detail=blocks
 //   aml_rule_set / aml_rule_removed
 //                     account=compliance sender asset amount=max_amount
 //                     detail=rule id
@@ -93,6 +104,14 @@ enum class EventType : uint16_t {
   kDisputeResolved = 24,
   kHoldPlaced = 25,
   kHoldReleased = 26,
+  // 30-39: governance
+  kProposalCreated = 30,
+  kProposalApproved = 31,
+  kValidatorSetScheduled = 32,
+  kNetworkHalted = 33,
+  kNetworkResumed = 34,
+  kUpgradeScheduled = 35,
+  kRecoveryWindowSet = 36,
   // 40-49: compliance (docs/state.md §3.14).
   kAmlRuleSet = 40,
   kAmlRuleRemoved = 41,

@@ -206,6 +206,20 @@ struct StatelessCheck {
   RC operator()(const AmlSetHoldExpiry& op) const {
     return op.blocks == 0 || op.blocks > kMaxHoldExpiryBlocks ? RC::kBadField : RC::kSuccess;
   }
+  RC operator()(const ProposeValidatorChange& op) const {
+    return internal::CheckGovernanceFields(op);
+  }
+  RC operator()(const ApproveProposal& op) const {
+    return op.proposal_id == 0 ? RC::kBadField : RC::kSuccess;
+  }
+  RC operator()(const HaltNetwork&) const { return RC::kSuccess; }
+  RC operator()(const ResumeNetwork&) const { return RC::kSuccess; }
+  RC operator()(const ProposeUpgrade& op) const {
+    return op.version == 0 || op.activation_height == 0 ? RC::kBadField : RC::kSuccess;
+  }
+  RC operator()(const SetRecoveryWindow& op) const {
+    return op.blocks > kMaxRecoveryWindowBlocks ? RC::kBadField : RC::kSuccess;
+  }
   RC operator()(const PublishRate& op) const {
     if (!IsValidAssetCode(op.base) || !IsValidAssetCode(op.quote) || op.base == op.quote ||
         op.numerator == 0 || op.denominator == 0 || op.valid_from > op.valid_until) {
@@ -398,6 +412,20 @@ struct OpRunner {
   RC operator()(const DisputeResolve& op) const {
     return internal::RunDisputeResolve(c, sender_acc, op);
   }
+  RC operator()(const ProposeValidatorChange& op) const {
+    return internal::RunProposeValidatorChange(c, sender_acc, op);
+  }
+  RC operator()(const ApproveProposal& op) const {
+    return internal::RunApproveProposal(c, sender_acc, op);
+  }
+  RC operator()(const HaltNetwork&) const { return internal::RunHaltNetwork(c, sender_acc); }
+  RC operator()(const ResumeNetwork&) const { return internal::RunResumeNetwork(c, sender_acc); }
+  RC operator()(const ProposeUpgrade& op) const {
+    return internal::RunProposeUpgrade(c, sender_acc, op);
+  }
+  RC operator()(const SetRecoveryWindow& op) const {
+    return internal::RunSetRecoveryWindow(c, sender_acc, op);
+  }
 
   RC operator()(const AmlRuleSet& op) const { return internal::RunAmlRuleSet(c, sender_acc, op); }
   RC operator()(const AmlRuleRemove& op) const {
@@ -582,6 +610,11 @@ Receipt Executor::Apply(StateOverlay& view, const Transaction& tx, const BlockCo
     receipt.code = static_cast<uint16_t>(RC::kSenderFrozen);
     return receipt;
   }
+  rc = internal::CheckNetworkPhase(view, tx.body().op, ctx);
+  if (rc != RC::kSuccess) {
+    receipt.code = static_cast<uint16_t>(rc);
+    return receipt;
+  }
   StateOverlay scratch = view.Child();
   Ledger ledger(scratch);
   std::vector<Event> events;
@@ -609,6 +642,7 @@ Result<BlockExecution> Executor::ExecuteBlock(const StateStore& base, const Bloc
   BlockContext ctx{h.chain_id, h.height, h.timestamp_ms};
   BlockExecution out;
   out.system_events = BeginBlock(base, view, ctx.height);
+  internal::StartBlockGovernance(view, ctx);
   out.transactions = block.transactions();
   out.receipts.reserve(block.transactions().size());
   for (size_t i = 0; i < block.transactions().size(); ++i) {
@@ -646,6 +680,7 @@ BlockExecution Executor::Propose(const StateStore& base, std::span<const Transac
   StateOverlay view(base);
   BlockExecution out;
   out.system_events = BeginBlock(base, view, ctx.height);
+  internal::StartBlockGovernance(view, ctx);
   // Room for the header and the per-transaction framing within kMaxBlockBytes.
   constexpr size_t kHeaderMargin = 64 * 1024;
   size_t bytes = 0;

@@ -78,6 +78,9 @@ Bytes ChainInfoKey() {
 Bytes ValidatorSetKey() {
   return Bytes{kMetaKind, 'v'};
 }
+Bytes ValidatorScheduleKey() {
+  return Bytes{kMetaKind, 's'};
+}
 
 Bytes Account::Encode() const {
   Writer w(96);
@@ -293,16 +296,26 @@ void Ledger::PutChainId(std::string_view id) {
   view_.Put(ChainInfoKey(), w.data());
 }
 
-std::vector<PublicKey> ReadValidators(const StateView& view) {
-  std::vector<PublicKey> out;
-  auto v = view.Get(ValidatorSetKey());
-  if (!v) return out;
-  Reader r(*v);
+namespace {
+void WriteKeyList(Writer& w, const std::vector<PublicKey>& keys) {
+  w.Varint(keys.size());
+  for (const auto& k : keys) w.Fixed(k.bytes);
+}
+void ReadKeyList(Reader& r, std::vector<PublicKey>& out) {
   uint64_t n = 0;
   if (r.Count(n, kMaxValidators, PublicKey::kSize)) {
     out.resize(n);
     for (auto& k : out) r.Fixed(k.bytes);
   }
+}
+}  // namespace
+
+std::vector<PublicKey> ReadValidators(const StateView& view) {
+  std::vector<PublicKey> out;
+  auto v = view.Get(ValidatorSetKey());
+  if (!v) return out;
+  Reader r(*v);
+  ReadKeyList(r, out);
   if (!r.ExpectEnd()) Corrupt();
   return out;
 }
@@ -311,9 +324,85 @@ std::vector<PublicKey> Ledger::GetValidators() const {
 }
 void Ledger::PutValidators(const std::vector<PublicKey>& keys) {
   Writer w;
-  w.Varint(keys.size());
-  for (const auto& k : keys) w.Fixed(k.bytes);
+  WriteKeyList(w, keys);
   view_.Put(ValidatorSetKey(), w.data());
+}
+
+Bytes ValidatorSchedule::Encode() const {
+  Writer w;
+  w.Varint(entries.size());
+  for (const auto& e : entries) {
+    w.U64(e.height);
+    WriteKeyList(w, e.validators);
+  }
+  return std::move(w).Take();
+}
+
+std::optional<ValidatorSchedule> ValidatorSchedule::Decode(ByteSpan data) {
+  Reader r(data);
+  ValidatorSchedule s;
+  uint64_t n = 0;
+  if (r.Count(n, kMaxScheduledValidatorSets, 8 + 1)) {
+    s.entries.resize(n);
+    for (auto& e : s.entries) {
+      r.U64(e.height);
+      ReadKeyList(r, e.validators);
+    }
+  }
+  if (!r.ExpectEnd()) return std::nullopt;
+  for (size_t i = 0; i < s.entries.size(); ++i) {
+    if (s.entries[i].validators.empty()) return std::nullopt;
+    if (i > 0 && s.entries[i - 1].height >= s.entries[i].height) return std::nullopt;
+  }
+  return s;
+}
+
+ValidatorSchedule ReadValidatorSchedule(const StateView& view) {
+  auto v = view.Get(ValidatorScheduleKey());
+  if (!v) return {};
+  auto s = ValidatorSchedule::Decode(*v);
+  if (!s) Corrupt();
+  return *s;
+}
+
+std::vector<PublicKey> ValidatorsAt(const StateView& view, uint64_t height) {
+  const ValidatorSchedule s = ReadValidatorSchedule(view);
+  for (auto it = s.entries.rbegin(); it != s.entries.rend(); ++it) {
+    if (it->height <= height) return it->validators;
+  }
+  return ReadValidators(view);
+}
+
+ValidatorSchedule Ledger::GetValidatorSchedule() const {
+  return ReadValidatorSchedule(view_);
+}
+void Ledger::PutValidatorSchedule(const ValidatorSchedule& s) {
+  if (s.entries.empty()) {
+    view_.Delete(ValidatorScheduleKey());
+  } else {
+    view_.Put(ValidatorScheduleKey(), s.Encode());
+  }
+}
+
+bool Ledger::ScheduleValidatorChange(uint64_t effective_height, std::vector<PublicKey> validators) {
+  ValidatorSchedule s = GetValidatorSchedule();
+  std::erase_if(s.entries,
+                [&](const ValidatorSchedule::Entry& e) { return e.height >= effective_height; });
+  if (s.entries.size() >= kMaxScheduledValidatorSets) return false;
+  s.entries.push_back({effective_height, std::move(validators)});
+  PutValidatorSchedule(s);
+  return true;
+}
+
+bool Ledger::ActivateValidatorSchedule(uint64_t height) {
+  ValidatorSchedule s = GetValidatorSchedule();
+  size_t due = 0;
+  while (due < s.entries.size() && s.entries[due].height <= height) ++due;
+  if (due == 0) return false;
+  PutValidators(s.entries[due - 1].validators);
+  s.entries.erase(s.entries.begin(), s.entries.begin() + static_cast<std::ptrdiff_t>(due));
+  PutValidatorSchedule(s);
+  return true;
 }
 
 // ---- settlement and exchange records (docs/state.md §3.6, §3.7)

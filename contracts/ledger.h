@@ -3,7 +3,8 @@
 //
 // Keys (first byte is the record kind):
 //   0x00 'c'                 ChainInfo   chain id
-//   0x00 'v'                 ValidatorSet
+//   0x00 'v'                 ValidatorSet in force (of the last executed block)
+//   0x00 's'                 ValidatorSchedule: sets that take over at future heights
 //   0x01 | address(20)       Account
 //   0x02 | asset code        AssetInfo
 //   0x03 | address(20) | asset code   Balance (absent when zero)
@@ -128,10 +129,40 @@ Bytes SettledBatchKey(std::string_view batch_id);
 Bytes ExchangeReferenceKey(const Address& custody, std::string_view reference);
 Bytes ChainInfoKey();
 Bytes ValidatorSetKey();
+Bytes ValidatorScheduleKey();
+
+// Validator set changes (docs/consensus.md "Validator set changes"): a
+// change approved while block h executes may take effect at height
+// h + kValidatorChangeDelay at the earliest, so that every node has
+// committed it — and knows the set of every height its consensus engine
+// accepts messages for (EngineConfig::max_future_heights < this) — before
+// it applies.
+inline constexpr uint64_t kValidatorChangeDelay = 8;
+// Changes waiting to take effect at once (more is "schedule_full").
+inline constexpr size_t kMaxScheduledValidatorSets = 16;
+
+// Sets waiting to take over, by strictly ascending height: entry i decides
+// heights [entries[i].height, entries[i+1].height). Entries whose height has
+// been reached move into the ValidatorSet at the start of that block
+// (ActivateValidatorSchedule) and leave the schedule.
+struct ValidatorSchedule {
+  struct Entry {
+    uint64_t height = 0;
+    std::vector<PublicKey> validators;  // leader order
+    bool operator==(const Entry&) const = default;
+  };
+  std::vector<Entry> entries;
+
+  Bytes Encode() const;
+  static std::optional<ValidatorSchedule> Decode(ByteSpan data);
+  bool operator==(const ValidatorSchedule&) const = default;
+};
 
 class Ledger {
  public:
   explicit Ledger(StateOverlay& view) : view_(view) {}
+  // The view itself, for records typed outside this class (governance.h).
+  StateOverlay& overlay() const { return view_; }
 
   std::optional<Account> GetAccount(const Address& a) const;
   void PutAccount(const Address& a, const Account& acc);
@@ -155,6 +186,18 @@ class Ledger {
   void PutChainId(std::string_view id);
   std::vector<PublicKey> GetValidators() const;
   void PutValidators(const std::vector<PublicKey>& keys);
+  ValidatorSchedule GetValidatorSchedule() const;
+  void PutValidatorSchedule(const ValidatorSchedule& s);  // deletes when empty
+
+  // Schedules `validators` (leader order, 1..kMaxValidators distinct keys) to
+  // decide every height from `effective_height` on, replacing a set
+  // scheduled at that same height. REQUIRES (the governance contract checks)
+  // effective_height >= current height + kValidatorChangeDelay and >= every
+  // height already scheduled. False when the schedule is full.
+  bool ScheduleValidatorChange(uint64_t effective_height, std::vector<PublicKey> validators);
+  // Block start: moves every scheduled set whose height is <= `height` into
+  // the ValidatorSet. True when the set changed.
+  bool ActivateValidatorSchedule(uint64_t height);
 
   // The overlay underneath, for contracts whose records live in their own
   // files (escrow_state.h).
@@ -185,5 +228,11 @@ std::optional<ExchangeReference> ReadExchangeReference(const StateView& view,
 std::optional<std::string> ReadChainId(const StateView& view);
 // The validator set in force (genesis order); empty before genesis.
 std::vector<PublicKey> ReadValidators(const StateView& view);
+ValidatorSchedule ReadValidatorSchedule(const StateView& view);
+// The validator set deciding `height`, from a state whose last executed block
+// is below `height`: the scheduled set of the highest entry <= height, else
+// the set in force. Exact for heights up to (last executed height) +
+// kValidatorChangeDelay; beyond that a later approval may still change it.
+std::vector<PublicKey> ValidatorsAt(const StateView& view, uint64_t height);
 
 }  // namespace corridor::contracts

@@ -62,6 +62,20 @@ ResultCode RunEscrowCancel(OpContext& c, const EscrowCancel& op);
 // `view` is layered directly over `base` and no transaction of the block has
 // run yet. Returns the events.
 std::vector<Event> RefundDueEscrows(const StateStore& base, StateOverlay& view, uint64_t height);
+// governance.cpp. Block start, before the block's first transaction:
+// validator sets scheduled for this height take over.
+void StartBlockGovernance(StateOverlay& view, const BlockContext& ctx);
+// kNetworkHalted / kRecoveryWindow when the network phase at ctx.height does
+// not admit `op` (docs/state.md §3.12).
+ResultCode CheckNetworkPhase(const StateView& view, const Operation& op, const BlockContext& ctx);
+ResultCode CheckGovernanceFields(const ProposeValidatorChange& op);  // stateless, 1xx
+ResultCode RunProposeValidatorChange(OpContext& c, const Account& sender,
+                                     const ProposeValidatorChange& op);
+ResultCode RunProposeUpgrade(OpContext& c, const Account& sender, const ProposeUpgrade& op);
+ResultCode RunApproveProposal(OpContext& c, const Account& sender, const ApproveProposal& op);
+ResultCode RunHaltNetwork(OpContext& c, const Account& sender);
+ResultCode RunResumeNetwork(OpContext& c, const Account& sender);
+ResultCode RunSetRecoveryWindow(OpContext& c, const Account& sender, const SetRecoveryWindow& op);
 
 // dispute.cpp
 // Keeps a successful payment's record (PaymentRecord) under its transaction id.

@@ -111,6 +111,30 @@ std::string_view NameOf(ResultCode code) {
       return "dispute_not_found";
     case ResultCode::kExceedsDisputedAmount:
       return "exceeds_disputed_amount";
+    case ResultCode::kNotGovernor:
+      return "not_governor";
+    case ResultCode::kEffectiveHeightTooSoon:
+      return "effective_height_too_soon";
+    case ResultCode::kUnknownProposal:
+      return "unknown_proposal";
+    case ResultCode::kAlreadyApproved:
+      return "already_approved";
+    case ResultCode::kProposalClosed:
+      return "proposal_closed";
+    case ResultCode::kValidatorExists:
+      return "validator_exists";
+    case ResultCode::kUnknownValidator:
+      return "unknown_validator";
+    case ResultCode::kLastValidator:
+      return "last_validator";
+    case ResultCode::kScheduleConflict:
+      return "schedule_conflict";
+    case ResultCode::kNetworkHalted:
+      return "network_halted";
+    case ResultCode::kRecoveryWindow:
+      return "recovery_window";
+    case ResultCode::kVersionNotNewer:
+      return "version_not_newer";
     case ResultCode::kHeld:
       return "held";
     case ResultCode::kRuleNotFound:

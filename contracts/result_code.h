@@ -78,6 +78,20 @@ enum class ResultCode : uint16_t {
   kAlreadyDisputed = 337,
   kDisputeNotFound = 338,
   kExceedsDisputedAmount = 339,
+
+  // 340-359: governance (docs/state.md §3.11-§3.13)
+  kNotGovernor = 340,
+  kEffectiveHeightTooSoon = 341,
+  kUnknownProposal = 342,
+  kAlreadyApproved = 343,
+  kProposalClosed = 344,
+  kValidatorExists = 345,
+  kUnknownValidator = 346,
+  kLastValidator = 347,
+  kScheduleConflict = 348,
+  kNetworkHalted = 349,
+  kRecoveryWindow = 350,
+  kVersionNotNewer = 351,
   // 360-379: compliance (docs/state.md §3.14). kHeld is its own class: the
   // transaction applied as a hold (funds locked, review queue), not failed.
   kHeld = 360,

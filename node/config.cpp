@@ -113,6 +113,17 @@ Result<std::pair<std::string, uint16_t>> SplitHostPort(const std::string& s) {
 
 }  // namespace
 
+ChainStore::Options Config::StoreOptions() const {
+  ChainStore::Options so;
+  so.path = (std::filesystem::path(DataPath()) / "chain").string();
+  so.block_cache_bytes = block_cache_mb << 20;
+  so.write_buffer_bytes = write_buffer_mb << 20;
+  so.max_open_files = static_cast<int>(max_open_files);
+  so.compression = compression;
+  so.retain_blocks = retain_blocks;
+  return so;
+}
+
 std::string Config::DataPath() const {
   return Resolve(home, data_dir);
 }
@@ -217,6 +228,9 @@ Result<Config> ParseConfig(std::string_view text, const std::string& home) {
 
   r.Int("storage", "block_cache_mb", c.block_cache_mb, 1, 1 << 20);
   r.Int("storage", "write_buffer_mb", c.write_buffer_mb, 1, 1 << 16);
+  r.Int("storage", "max_open_files", c.max_open_files, 64, 1'000'000);
+  r.Bool("storage", "compression", c.compression);
+  r.Int("storage", "retain_blocks", c.retain_blocks, 0, 1ull << 48);
 
   if (!r.ok()) return r.error();
   if (Status s = r.CheckUnknown(); !s.ok()) return s.error();
@@ -290,6 +304,10 @@ std::string RenderConfig(const Config& c) {
   o << "[storage]\n";
   o << "block_cache_mb = " << c.block_cache_mb << "\n";
   o << "write_buffer_mb = " << c.write_buffer_mb << "\n";
+  o << "max_open_files = " << c.max_open_files << "\n";
+  o << "compression = " << (c.compression ? "true" : "false") << "\n";
+  o << "# keep the bodies of this many recent blocks; 0 keeps every block (archive)\n";
+  o << "retain_blocks = " << c.retain_blocks << "\n";
   return o.str();
 }
 

@@ -4,6 +4,10 @@
 //   corridord init --home DIR [--moniker NAME] [--p2p HOST:PORT] [--rpc HOST:PORT]
 //   corridord start --home DIR
 //   corridord testnet --validators N --dir DIR [--host H] [--p2p-port P] [--rpc-port P]
+//   corridord backup --home DIR --out FILE
+//   corridord restore --in FILE --home DIR
+//   corridord verify-backup --in FILE
+//   corridord compact --home DIR
 //
 // Exit codes: 0 success, 1 runtime failure, 2 bad usage.
 #include <cstdio>
@@ -11,6 +15,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <string>
 #include <vector>
@@ -18,6 +23,7 @@
 #include "node/config.h"
 #include "node/daemon.h"
 #include "node/node_key.h"
+#include "node/store_ops.h"
 #include "node/version.h"
 
 using namespace corridor;
@@ -57,7 +63,11 @@ void Usage() {
                "  corridord start --home DIR\n"
                "  corridord testnet --validators N --dir DIR [--host HOST] [--p2p-port BASE] "
                "[--rpc-port BASE]\n"
-               "                    [--empty-block-ms MS] [--timeout-ms MS]\n");
+               "                    [--empty-block-ms MS] [--timeout-ms MS]\n"
+               "  corridord backup --home DIR --out FILE     (running or stopped node)\n"
+               "  corridord restore --in FILE --home DIR     (into an empty data dir)\n"
+               "  corridord verify-backup --in FILE\n"
+               "  corridord compact --home DIR               (stopped node: prune, compact)\n");
 }
 
 int Fail(const std::string& msg, int code = 1) {
@@ -151,6 +161,35 @@ int Testnet(const Args& args) {
   return 0;
 }
 
+// The value of a required flag, or nullptr after printing what is missing.
+const std::string* Need(const Args& args, const char* flag) {
+  auto it = args.flags.find(flag);
+  if (it == args.flags.end()) {
+    std::fprintf(stderr, "corridord: %s needs --%s\n", args.command.c_str(), flag);
+    return nullptr;
+  }
+  return &it->second;
+}
+
+int StoreCommand(const Args& args) {
+  if (args.command == "backup") {
+    const std::string* home = Need(args, "home");
+    const std::string* out = home ? Need(args, "out") : nullptr;
+    return out ? BackupCommand(*home, *out, std::cout, std::cerr) : 2;
+  }
+  if (args.command == "restore") {
+    const std::string* in = Need(args, "in");
+    const std::string* home = in ? Need(args, "home") : nullptr;
+    return home ? RestoreCommand(*in, *home, std::cout, std::cerr) : 2;
+  }
+  if (args.command == "verify-backup") {
+    const std::string* in = Need(args, "in");
+    return in ? VerifyBackupCommand(*in, std::cout, std::cerr) : 2;
+  }
+  const std::string* home = Need(args, "home");
+  return home ? CompactCommand(*home, std::cout, std::cerr) : 2;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -167,6 +206,10 @@ int main(int argc, char** argv) {
   if (args.command == "init") return Init(args);
   if (args.command == "start") return Start(args);
   if (args.command == "testnet") return Testnet(args);
+  if (args.command == "backup" || args.command == "restore" || args.command == "verify-backup" ||
+      args.command == "compact") {
+    return StoreCommand(args);
+  }
   Usage();
   return Fail("unknown command '" + args.command + "'", 2);
 }

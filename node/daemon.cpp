@@ -21,7 +21,9 @@
 #include "node/node_key.h"
 #include "node/observe.h"
 #include "node/rpc_api.h"
+#include "node/rpc_meter.h"
 #include "node/rpc_topics.h"
+#include "node/store_ops.h"
 #include "node/version.h"
 #include "p2p/peer_manager.h"
 #include "rpc/server.h"
@@ -88,13 +90,16 @@ class DaemonApi final : public NodeApi {
       : core_(core), store_(store), chain_id_(std::move(chain_id)) {}
   const ChainStore& chain() const override { return store_; }
   std::string chain_id() const override { return chain_id_; }
-  std::vector<PublicKey> validators(uint64_t) const override { return core_.Validators(); }
+  std::vector<PublicKey> validators(uint64_t height) const override {
+    return core_.ValidatorsAt(height);
+  }
   ConsensusInfo consensus_info() const override {
     const NodeStatus s = core_.GetStatus();
     ConsensusInfo c;
     c.view = s.view;
     c.syncing = s.syncing;
     c.highest_known_height = s.syncing && s.sync_target > 0 ? s.sync_target - 1 : s.height;
+    c.sync = s.sync;
     return c;
   }
   SubmitResult SubmitTransaction(const TransactionPtr& tx) override {
@@ -151,10 +156,7 @@ int RunNode(const Config& config) {
   }
   std::error_code ec;
   fs::create_directories(config.DataPath(), ec);
-  ChainStore::Options so;
-  so.path = (fs::path(config.DataPath()) / "chain").string();
-  so.block_cache_bytes = config.block_cache_mb << 20;
-  so.write_buffer_bytes = config.write_buffer_mb << 20;
+  const ChainStore::Options so = config.StoreOptions();
   auto store = ChainStore::Open(so);
   if (!store) {
     spdlog::critical("opening the chain store {}: {}", so.path, store.error().message);
@@ -201,8 +203,10 @@ int RunNode(const Config& config) {
   pc.send_queue_bytes = config.p2p_send_queue_bytes;
   for (const auto& p : config.peers) pc.peers.push_back({p.host, p.port, p.key});
   const std::vector<PublicKey> observers = config.observers;
+  // Validators of the next height and of every scheduled set: a validator
+  // joining at a later height must connect and sync before it takes part.
   pc.is_allowed = [&node, observers](const PublicKey& k) {
-    const auto set = node.Validators();
+    const auto set = node.PeerValidators();
     return std::find(set.begin(), set.end(), k) != set.end() ||
            std::find(observers.begin(), observers.end(), k) != observers.end();
   };
@@ -230,6 +234,7 @@ int RunNode(const Config& config) {
   transport.Attach(&peers);
 
   DaemonApi api(node, **store, genesis->chain_id);
+  RpcMeter meter;  // per-method RPC figures for /metrics; outlives the server
   std::unique_ptr<rpc::Server> rpc_server;
   if (config.rpc_enabled) {
     rpc::ServerConfig rc;
@@ -242,9 +247,10 @@ int RunNode(const Config& config) {
     rc.limits.rate_per_second = config.rpc_requests_per_second_per_ip;
     rc.limits.rate_burst = 2 * config.rpc_requests_per_second_per_ip;
     rpc_server = std::make_unique<rpc::Server>(rc);
+    MeteredRegistry<rpc::Server> metered(*rpc_server, meter);
     RpcApiOptions api_options;
     api_options.private_history = config.rpc_private_history;
-    Status st = RegisterRpcMethods(*rpc_server, api, api_options);
+    Status st = RegisterRpcMethods(metered, api, api_options);
     if (st) st = rpc_server->RegisterTopic(std::string(kBlocksTopic), MakeBlocksSource(**store));
     if (st) {
       rpc::TopicOptions by_account;
@@ -256,7 +262,8 @@ int RunNode(const Config& config) {
       spdlog::critical("rpc: {}", st.error().message);
       return 1;
     }
-    auto observe = [&node, &peers, server = rpc_server.get(), is_validator, &config, &scheduler] {
+    auto observe = [&node, &peers, server = rpc_server.get(), chain = store->get(), is_validator,
+                    &config, &scheduler, &meter] {
       ObservedNode o;
       o.status = node.GetStatus();
       o.now_ms = scheduler.NowMs();
@@ -276,6 +283,8 @@ int RunNode(const Config& config) {
       o.rpc_rate_limited = rs.rate_limited;
       o.rpc_connections_open = rs.connections_open;
       o.rpc_websocket_sessions = rs.websocket_sessions;
+      o.rpc_methods = meter.Figures();
+      o.db_size_bytes = chain->DiskBytes();
       o.stale_after_ms = 3 * (config.empty_block_interval_ms + config.base_timeout_ms) + 10'000;
       return o;
     };
@@ -283,7 +292,7 @@ int RunNode(const Config& config) {
     rpc::MethodOptions admin;
     admin.admin = true;
     if (st) {
-      st = rpc_server->Register(
+      st = metered.Register(
           "admin_peers",
           [&peers](const rpc::Params& p, const rpc::CallContext&) -> rpc::MethodResult {
             if (auto e = p.RejectUnknown({})) return std::move(*e);
@@ -296,7 +305,7 @@ int RunNode(const Config& config) {
           admin);
     }
     if (st) {
-      st = rpc_server->Register(
+      st = metered.Register(
           "admin_nodeStatus",
           [observe](const rpc::Params& p, const rpc::CallContext&) -> rpc::MethodResult {
             if (auto e = p.RejectUnknown({})) return std::move(*e);
@@ -321,7 +330,34 @@ int RunNode(const Config& config) {
           admin);
     }
     if (st) {
-      st = rpc_server->Register(
+      // A consistent backup from a LevelDB snapshot while blocks commit
+      // (docs/backup.md). Runs on an RPC worker; the file is written by this
+      // process, so `path` is on this machine.
+      st = metered.Register(
+          "admin_backup",
+          [chain = store->get()](const rpc::Params& p,
+                                 const rpc::CallContext&) -> rpc::MethodResult {
+            if (auto e = p.RejectUnknown({"path"})) return std::move(*e);
+            auto path = p.GetString("path");
+            if (!path) return std::move(path).error();
+            if (path->empty() || (*path)[0] != '/') {
+              return rpc::RpcError::InvalidParams("path must be an absolute file path", "path");
+            }
+            spdlog::info("backup to {} requested over RPC", *path);
+            auto m = WriteBackup(*chain, *path);
+            if (!m) {
+              spdlog::warn("backup to {} failed: {}", *path, m.error().message);
+              return rpc::RpcError{rpc::kUnavailable, "backup failed: " + m.error().message,
+                                   std::nullopt};
+            }
+            spdlog::info("backup at height {} written to {} ({} bytes)", m->height, *path,
+                         m->file_bytes);
+            return ManifestJson(*m);
+          },
+          admin);
+    }
+    if (st) {
+      st = metered.Register(
           "admin_setLogLevel",
           [](const rpc::Params& p, const rpc::CallContext&) -> rpc::MethodResult {
             if (auto e = p.RejectUnknown({"level"})) return std::move(*e);

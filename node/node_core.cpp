@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "contracts/governance.h"
 #include "contracts/ledger.h"
 #include "node/wire.h"
 
@@ -35,13 +36,13 @@ class NodeCore::Impl final : public consensus::Application, public AccountNonces
         mempool_(opt_.chain_id, opt_.mempool, *this) {}
 
   Status Init(const std::vector<Bytes>& wal_records) {
-    validators_ = contracts::ReadValidators(store_.state());
-    if (validators_.empty()) return MakeError("no_validators", "the chain has no validator set");
     const auto last = store_.blocks().LastHeight();
     if (!last) return MakeError("no_genesis", "the block store holds no genesis block");
     auto tip = store_.blocks().BlockAt(*last);
     if (!tip) return MakeError("corrupt_store", "the last block cannot be read");
     tip_ = *tip;
+    validators_ = contracts::ValidatorsAt(store_.state(), tip_->height() + 1);
+    if (validators_.empty()) return MakeError("no_validators", "the chain has no validator set");
     consensus::Engine::StartPoint sp;
     sp.height = *last + 1;
     sp.prev_hash = tip_->hash();
@@ -59,12 +60,49 @@ class NodeCore::Impl final : public consensus::Application, public AccountNonces
                                             consensus::DefaultVerifier(), sp, wal_records);
     if (!engine) return engine.error();
     engine_ = std::move(engine).value();
+    CheckProtocolVersion();
     return {};
+  }
+
+  // Stops this node (before executing block tip+1) when the chain requires a
+  // protocol version this build does not implement: halting is the safe
+  // failure, executing under the old rules would fork. Warns, once per
+  // upgrade, while the upgrade is still ahead.
+  void CheckProtocolVersion() {
+    const uint64_t next = tip_->height() + 1;
+    const uint32_t required = contracts::RequiredProtocolVersion(store_.state(), next);
+    if (required > contracts::kSupportedProtocolVersion) {
+      Halt("protocol upgrade: the chain requires protocol version " + std::to_string(required) +
+           " from height " + std::to_string(next) + " but this node supports version " +
+           std::to_string(contracts::kSupportedProtocolVersion) +
+           "; stopped before executing block " + std::to_string(next) +
+           " instead of forking. Install a corridord that supports version " +
+           std::to_string(required) + " and restart it");
+      return;
+    }
+    for (const auto& e : contracts::ReadProtocolSchedule(store_.state()).entries) {
+      if (e.height > next && e.version > contracts::kSupportedProtocolVersion &&
+          warned_upgrade_height_ != e.height) {
+        warned_upgrade_height_ = e.height;
+        spdlog::warn(
+            "protocol upgrade scheduled: version {} is required from height {}; this node "
+            "supports version {} and will stop before that height unless upgraded",
+            e.version, e.height, contracts::kSupportedProtocolVersion);
+      }
+    }
   }
 
   // ---- consensus::Application
 
-  std::vector<PublicKey> Validators(uint64_t) override { return validators_; }
+  // From the committed state: a height above the tip from its schedule
+  // (exact up to tip + kValidatorChangeDelay, which covers every height the
+  // engine accepts messages for), a committed height from the state before it.
+  std::vector<PublicKey> Validators(uint64_t height) override {
+    if (height == tip_->height() + 1) return validators_;
+    if (height > tip_->height()) return contracts::ValidatorsAt(store_.state(), height);
+    if (height == 0) return {};
+    return contracts::ValidatorsAt(store_.StateAt(height - 1), height);
+  }
 
   bool ValidateProposal(const Block& block) override {
     if (executed_.count(block.hash())) return true;  // our own proposal
@@ -110,6 +148,7 @@ class NodeCore::Impl final : public consensus::Application, public AccountNonces
       if (halted_) return;
       switch (a.kind) {
         case consensus::Action::Kind::kBroadcast:
+          NotePhase(*a.msg);
           transport_.Broadcast(msg::kConsensus, a.msg->Encode());
           break;
         case consensus::Action::Kind::kSetTimer: {
@@ -127,11 +166,7 @@ class NodeCore::Impl final : public consensus::Application, public AccountNonces
           DoCommit(a.block, a.cert);
           break;
         case consensus::Action::Kind::kSyncNeeded:
-          if (a.height > sync_target_) {
-            spdlog::info("behind: validators are at height {}, this node at {}; syncing", a.height,
-                         engine_->height());
-          }
-          sync_target_ = std::max(sync_target_, a.height);
+          NoteSyncTarget(a.height);
           RequestBlocks();
           break;
         case consensus::Action::Kind::kPeerBehind:
@@ -260,10 +295,83 @@ class NodeCore::Impl final : public consensus::Application, public AccountNonces
     return engine_->OnProposal(block, out);
   }
 
+  static uint64_t MicrosSince(std::chrono::steady_clock::time_point started) {
+    return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                     std::chrono::steady_clock::now() - started)
+                                     .count());
+  }
+
   void NoteExecution(std::chrono::steady_clock::time_point started) {
-    stats_.execute_seconds_sum +=
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    ++stats_.execute_count;
+    execute_latency_.Observe(MicrosSince(started));
+  }
+
+  // Phase latencies from this validator's own votes (NodeStatus): the
+  // first PREPARE and the first COMMIT it sends at a height. Scheduler time,
+  // so simulated in tests.
+  void NotePhase(const consensus::Message& m) {
+    if (m.height != engine_->height()) return;
+    const uint64_t now = sched_.NowMs();
+    if (m.type == consensus::MsgType::kPrepare && !prepare_sent_ms_) {
+      prepare_sent_ms_ = now;
+      phase_propose_.Observe((now - std::min(now, height_started_ms_)) * 1000);
+    } else if (m.type == consensus::MsgType::kCommit && !commit_sent_ms_) {
+      commit_sent_ms_ = now;
+      if (prepare_sent_ms_) phase_prepare_.Observe((now - *prepare_sent_ms_) * 1000);
+    }
+  }
+
+  // Peers are at `target` (the next height to decide there): start or
+  // extend a catch-up.
+  void NoteSyncTarget(uint64_t target) {
+    if (target <= engine_->height()) return;
+    if (sync_target_ <= engine_->height()) {  // not syncing until now
+      sync_ = SyncProgress{};
+      sync_.started_height = tip_->height();
+      sync_.started_ms = sched_.NowMs();
+      sync_started_txs_ = committed_txs_;
+      last_sync_log_ms_ = sync_.started_ms;
+      spdlog::info("behind: peers are at height {}, this node at {}; syncing", target - 1,
+                   tip_->height());
+    }
+    sync_target_ = std::max(sync_target_, target);
+  }
+
+  // Fills in rate and ETA from the blocks adopted since syncing began.
+  SyncProgress CurrentSync() const {
+    SyncProgress p = sync_;
+    const uint64_t height = tip_->height();
+    p.target_height = sync_target_ > 0 ? sync_target_ - 1 : height;
+    p.blocks_behind = p.target_height > height ? p.target_height - height : 0;
+    const uint64_t elapsed_ms = sched_.NowMs() - std::min(sched_.NowMs(), p.started_ms);
+    const uint64_t done = height - std::min(height, p.started_height);
+    if (elapsed_ms > 0 && done > 0) {
+      p.blocks_per_second = double(done) * 1000.0 / double(elapsed_ms);
+      p.txs_per_second = double(committed_txs_ - sync_started_txs_) * 1000.0 / double(elapsed_ms);
+      p.eta_seconds = static_cast<uint64_t>(double(p.blocks_behind) / p.blocks_per_second + 0.5);
+    }
+    return p;
+  }
+
+  // After a block adopted while syncing: a progress line now and then, and
+  // one when the node has caught up.
+  void LogSyncProgress() {
+    const uint64_t now = sched_.NowMs();
+    const SyncProgress p = CurrentSync();
+    if (tip_->height() + 1 >= sync_target_) {
+      sync_.started_ms = 0;  // this catch-up is over
+      spdlog::info(
+          "caught up at height {}: {} blocks in {:.1f} s ({:.0f} blocks/s, {:.0f} tx/s)",
+          tip_->height(), tip_->height() - p.started_height,
+          double(now - std::min(now, p.started_ms)) / 1000.0, p.blocks_per_second,
+          p.txs_per_second);
+      return;
+    }
+    if (now < last_sync_log_ms_ + opt_.sync_log_interval_ms) return;
+    last_sync_log_ms_ = now;
+    spdlog::info("syncing: at height {}, peers at {}, {} blocks behind, {:.0f} blocks/s "
+                 "({:.0f} tx/s), about {} s to go",
+                 tip_->height(), p.target_height, p.blocks_behind, p.blocks_per_second,
+                 p.txs_per_second, p.eta_seconds);
   }
 
   // ---- Commits
@@ -288,20 +396,28 @@ class NodeCore::Impl final : public consensus::Application, public AccountNonces
       exec = std::move(r).value();
     }
     const auto store_started = std::chrono::steady_clock::now();
-    if (auto st = store_.CommitBlock(*block, cert, exec.receipts, exec.state); !st) {
+    if (auto st = store_.CommitBlock(*block, cert, exec.receipts, exec.state, !defer_sync_); !st) {
       Halt("storing block " + std::to_string(block->height()) + " failed: " + st.error().message);
       return;
     }
-    stats_.store_seconds_sum +=
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - store_started).count();
-    ++stats_.store_count;
+    store_latency_.Observe(MicrosSince(store_started));
+    unsynced_ = defer_sync_;
     ++stats_.committed_blocks;
-    for (const auto& r : exec.receipts) ++stats_.committed_by_code[r.code];
+    for (size_t i = 0; i < exec.receipts.size(); ++i) {
+      const auto op = static_cast<uint16_t>(TypeOf(block->transactions()[i]->body().op));
+      ++stats_.committed_by_op[OpResultKey{op, exec.receipts[i].code}];
+    }
+    const uint64_t now_ms = sched_.NowMs();
+    if (commit_sent_ms_) phase_commit_.Observe((now_ms - std::min(now_ms, *commit_sent_ms_)) * 1000);
+    prepare_sent_ms_.reset();
+    commit_sent_ms_.reset();
+    height_started_ms_ = now_ms;
     tip_ = block;
     executed_.clear();
     want_.reset();
     mempool_.OnBlockCommitted(block->transactions(), block->height() + 1);
-    validators_ = contracts::ReadValidators(store_.state());
+    NoteValidatorSet(contracts::ValidatorsAt(store_.state(), block->height() + 1),
+                     block->height() + 1);
     committed_txs_ += block->transactions().size();
     const auto ms = std::chrono::duration_cast<std::chrono::microseconds>(
                         std::chrono::steady_clock::now() - started)
@@ -311,9 +427,44 @@ class NodeCore::Impl final : public consensus::Application, public AccountNonces
                  block->height(), block->transactions().size(), Short(block->hash()), cert.view, ms,
                  mempool_.size());
     events_.push_back({block, cert, std::move(exec.receipts)});
+    if (sync_target_ > 0 && sync_.started_ms > 0 && block->height() + 1 <= sync_target_) {
+      LogSyncProgress();
+    }
+    CheckProtocolVersion();
+  }
+
+  // The set deciding `height` becomes `next`: say so when it differs, and
+  // whether this node joins or leaves it.
+  void NoteValidatorSet(std::vector<PublicKey> next, uint64_t height) {
+    if (next == validators_) return;
+    auto has = [](const std::vector<PublicKey>& set, const PublicKey& k) {
+      return std::find(set.begin(), set.end(), k) != set.end();
+    };
+    std::string added, removed;
+    for (const auto& k : next) {
+      if (!has(validators_, k)) added += " " + k.ToHex().substr(0, 12);
+    }
+    for (const auto& k : validators_) {
+      if (!has(next, k)) removed += " " + k.ToHex().substr(0, 12);
+    }
+    spdlog::warn("validator set changes at height {}: {} validators (added:{}; removed:{})", height,
+                 next.size(), added.empty() ? " none" : added, removed.empty() ? " none" : removed);
+    const bool was = has(validators_, key_.public_key());
+    const bool is = has(next, key_.public_key());
+    if (was != is) {
+      spdlog::warn("this node {} the validator set at height {}", is ? "joins" : "leaves", height);
+    }
+    validators_ = std::move(next);
   }
 
   // ---- Sync
+
+  // Makes commits written without fsync durable (after a block-sync batch).
+  void FlushUnsynced() {
+    if (!unsynced_ || halted_) return;
+    unsynced_ = false;
+    if (auto st = store_.SyncToDisk(); !st) Halt("syncing the store failed: " + st.error().message);
+  }
 
   void RequestBlocks() {
     const uint64_t next = engine_->height();
@@ -398,12 +549,22 @@ class NodeCore::Impl final : public consensus::Application, public AccountNonces
   std::vector<TransactionPtr> gossip_;
   bool gossip_scheduled_ = false;
   uint64_t sync_target_ = 0;
+  SyncProgress sync_;  // start of the current catch-up
+  uint64_t sync_started_txs_ = 0;
+  uint64_t last_sync_log_ms_ = 0;
   size_t sync_peer_ = 0;
   bool sync_retry_scheduled_ = false;
+  bool defer_sync_ = false;  // commit without fsync: a block-sync batch is being applied
+  bool unsynced_ = false;    // the last commit was not fsynced
   bool halted_ = false;
   std::string halt_reason_;
+  uint64_t warned_upgrade_height_ = 0;
   uint64_t committed_txs_ = 0;
   NodeStatus stats_;  // the cumulative figures only
+  LatencyHistogram execute_latency_, store_latency_;
+  LatencyHistogram phase_propose_, phase_prepare_, phase_commit_;
+  uint64_t height_started_ms_ = 0;
+  std::optional<uint64_t> prepare_sent_ms_, commit_sent_ms_;
   std::vector<CommittedBlockEvent> events_;
 
   std::mutex listener_mu_;
@@ -428,6 +589,7 @@ NodeCore::~NodeCore() = default;
 corridor::Status NodeCore::Start() {
   corridor::Status result;
   impl_->Locked([&](consensus::Actions& out) {
+    impl_->height_started_ms_ = impl_->sched_.NowMs();
     result = impl_->engine_->Start(out);
     return result;
   });
@@ -466,14 +628,25 @@ bool NodeCore::OnPeerMessage(const PublicKey& from, uint8_t type, ByteSpan paylo
       auto resp = BlockResponseMsg::Decode(payload);
       if (!resp) return false;
       d.Locked([&](consensus::Actions& out) {
-        for (const auto& cb : resp->blocks) {
+        // Blocks pushed by a peer that saw us behind: we are syncing at least
+        // up to the last of them (the status and the log say so).
+        if (!resp->blocks.empty()) d.NoteSyncTarget(resp->blocks.back().block->height() + 1);
+        // One fsync per response rather than per block: these blocks are
+        // certified, and a crash only makes the node fetch some again.
+        for (size_t i = 0; i < resp->blocks.size(); ++i) {
           if (d.halted_) break;
+          const auto& cb = resp->blocks[i];
           consensus::Actions step;
-          if (auto st = d.engine_->OnCertifiedBlock(cb.block, cb.certificate, step); !st) {
+          d.defer_sync_ = i + 1 < resp->blocks.size();
+          Status st = d.engine_->OnCertifiedBlock(cb.block, cb.certificate, step);
+          if (st) d.Carry(step);
+          d.defer_sync_ = false;
+          if (!st) {
+            d.FlushUnsynced();
             return st;
           }
-          d.Carry(step);
         }
+        d.FlushUnsynced();
         if (!d.halted_) d.RequestBlocks();
         (void)out;
         return Status{};
@@ -488,7 +661,7 @@ bool NodeCore::OnPeerMessage(const PublicKey& from, uint8_t type, ByteSpan paylo
       // A peer ahead of us (e.g. after our downtime): fetch up to its tip.
       // A false claim costs a few unanswered requests, nothing more.
       if (status->height + 1 > d.engine_->height()) {
-        d.sync_target_ = std::max(d.sync_target_, status->height + 1);
+        d.NoteSyncTarget(status->height + 1);
         d.RequestBlocks();
       }
       return true;
@@ -545,6 +718,7 @@ NodeStatus NodeCore::GetStatus() const {
   s.in_view_change = d.engine_->in_view_change();
   s.syncing = d.sync_target_ > d.engine_->height();
   s.sync_target = d.sync_target_;
+  if (s.syncing) s.sync = d.CurrentSync();
   s.mempool_txs = d.mempool_.size();
   s.mempool_bytes = d.mempool_.bytes();
   s.halted = d.halted_;
@@ -552,17 +726,34 @@ NodeStatus NodeCore::GetStatus() const {
   s.consensus = d.engine_->counters();
   s.committed_txs = d.committed_txs_;
   s.committed_blocks = d.stats_.committed_blocks;
-  s.execute_seconds_sum = d.stats_.execute_seconds_sum;
-  s.execute_count = d.stats_.execute_count;
-  s.store_seconds_sum = d.stats_.store_seconds_sum;
-  s.store_count = d.stats_.store_count;
-  s.committed_by_code = d.stats_.committed_by_code;
+  s.execute_latency = d.execute_latency_.Snapshot();
+  s.store_latency = d.store_latency_.Snapshot();
+  s.phase_propose = d.phase_propose_.Snapshot();
+  s.phase_prepare = d.phase_prepare_.Snapshot();
+  s.phase_commit = d.phase_commit_.Snapshot();
+  s.committed_by_op = d.stats_.committed_by_op;
   return s;
 }
 
 std::vector<PublicKey> NodeCore::Validators() const {
   std::lock_guard<std::mutex> lock(impl_->mu_);
   return impl_->validators_;
+}
+
+std::vector<PublicKey> NodeCore::ValidatorsAt(uint64_t height) const {
+  std::lock_guard<std::mutex> lock(impl_->mu_);
+  return impl_->Validators(height);
+}
+
+std::vector<PublicKey> NodeCore::PeerValidators() const {
+  std::lock_guard<std::mutex> lock(impl_->mu_);
+  std::vector<PublicKey> keys = impl_->validators_;
+  for (const auto& e : contracts::ReadValidatorSchedule(impl_->store_.state()).entries) {
+    keys.insert(keys.end(), e.validators.begin(), e.validators.end());
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
 }
 
 void NodeCore::SetCommitListener(std::function<void(const CommittedBlockEvent&)> fn) {

@@ -30,10 +30,12 @@
 #include "chain/block.h"
 #include "chain/block_store.h"
 #include "chain/keys.h"
+#include "chain/latency_histogram.h"
 #include "chain/receipt.h"
 #include "consensus/engine.h"
 #include "contracts/executor.h"
 #include "node/mempool.h"
+#include "node/sync_progress.h"
 #include "node/tx_admission.h"
 
 namespace corridor::node {
@@ -75,8 +77,18 @@ struct NodeCoreOptions {
   uint64_t max_clock_drift_ms = 10'000;
   // Transactions gossiped in batches collected for this long.
   uint64_t tx_gossip_delay_ms = 5;
-  size_t sync_batch_blocks = 128;
+  size_t sync_batch_blocks = 256;
+  // While syncing, a progress line (blocks behind, rate, estimated time) at
+  // most this often.
+  uint64_t sync_log_interval_ms = 5'000;
   MempoolLimits mempool;
+};
+
+// Transactions committed, by operation type and receipt code.
+struct OpResultKey {
+  uint16_t op_type = 0;
+  uint16_t code = 0;
+  auto operator<=>(const OpResultKey&) const = default;
 };
 
 // A snapshot for RPC and health checks.
@@ -88,6 +100,7 @@ struct NodeStatus {
   bool in_view_change = false;
   bool syncing = false;
   uint64_t sync_target = 0;  // height f+1 validators have reached, when syncing
+  SyncProgress sync;         // meaningful while syncing
   size_t mempool_txs = 0;
   size_t mempool_bytes = 0;
   bool halted = false;
@@ -95,12 +108,15 @@ struct NodeStatus {
   consensus::EngineCounters consensus;
   uint64_t committed_txs = 0;
   uint64_t committed_blocks = 0;  // by this process (consensus or sync)
-  // Time spent, summed over this process's blocks (Prometheus summaries).
-  double execute_seconds_sum = 0;  // validating proposals / executing synced blocks
-  uint64_t execute_count = 0;
-  double store_seconds_sum = 0;  // ChainStore::CommitBlock
-  uint64_t store_count = 0;
-  std::map<uint16_t, uint64_t> committed_by_code;  // receipt code -> transactions
+  // Time spent per block by this process (Prometheus histograms).
+  HistogramSnapshot execute_latency;  // validating proposals / executing synced blocks
+  HistogramSnapshot store_latency;    // ChainStore::CommitBlock (one synced batch)
+  // Consensus phases as this validator saw them, per height it voted on:
+  // propose = height started -> proposal accepted (its PREPARE sent),
+  // prepare = PREPARE sent -> prepared (its COMMIT sent),
+  // commit = COMMIT sent -> block committed.
+  HistogramSnapshot phase_propose, phase_prepare, phase_commit;
+  std::map<OpResultKey, uint64_t> committed_by_op;
 };
 
 struct CommittedBlockEvent {
@@ -135,7 +151,14 @@ class NodeCore {
   TransactionPtr PendingTransaction(const Hash& id) const;
 
   NodeStatus GetStatus() const;
+  // The set deciding the next height (leader order).
   std::vector<PublicKey> Validators() const;
+  // The set deciding `height` (a committed one, or one up to
+  // kValidatorChangeDelay above the tip; further ahead, the scheduled guess).
+  std::vector<PublicKey> ValidatorsAt(uint64_t height) const;
+  // Every key that decides the next height or is scheduled to decide a
+  // later one, sorted: the validators P2P must accept connections from.
+  std::vector<PublicKey> PeerValidators() const;
 
   // Called after each commit, outside the lock (RPC subscriptions, metrics).
   void SetCommitListener(std::function<void(const CommittedBlockEvent&)> fn);

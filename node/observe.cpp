@@ -1,8 +1,12 @@
 #include "node/observe.h"
 
+#include <spdlog/fmt/fmt.h>
+
 #include <sstream>
 
 #include "chain/block.h"
+#include "chain/operation.h"
+#include "contracts/result_code.h"
 
 namespace corridor::node {
 namespace {
@@ -15,13 +19,35 @@ class Exposition {
       out_ << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n';
       last_ = name;
     }
-    out_ << name;
-    if (!labels.empty()) out_ << '{' << labels << '}';
-    out_ << ' ' << value << '\n';
+    Sample(name, labels, value);
+  }
+  // A histogram family: _bucket{le=...} (cumulative), _sum (seconds), _count.
+  void Histogram(const char* name, const char* help, const HistogramSnapshot& h,
+                 const std::string& labels = "") {
+    if (last_ != name) {
+      out_ << "# HELP " << name << ' ' << help << "\n# TYPE " << name << " histogram\n";
+      last_ = name;
+    }
+    const std::string bucket = std::string(name) + "_bucket";
+    const std::string sep = labels.empty() ? "" : labels + ",";
+    for (size_t i = 0; i < kLatencyBucketsMicros.size(); ++i) {
+      Sample(bucket, sep + "le=\"" + fmt::format("{}", double(kLatencyBucketsMicros[i]) / 1e6) + "\"",
+             double(h.cumulative[i]));
+    }
+    Sample(bucket, sep + "le=\"+Inf\"", double(h.count));
+    Sample(std::string(name) + "_sum", labels, double(h.sum_micros) / 1e6);
+    Sample(std::string(name) + "_count", labels, double(h.count));
   }
   std::string Take() { return out_.str(); }
 
  private:
+  void Sample(const std::string& name, const std::string& labels, double value) {
+    out_ << name;
+    if (!labels.empty()) out_ << '{' << labels << '}';
+    // Shortest exact form: counters above a million stay integers.
+    out_ << ' ' << fmt::format("{}", value) << '\n';
+  }
+
   std::ostringstream out_;
   std::string last_;
 };
@@ -56,12 +82,17 @@ std::string RenderMetrics(const ObservedNode& n) {
            double(s.committed_blocks));
   e.Metric("corridor_blocks_synced_total", "counter", "Blocks adopted through block sync.",
            double(c.synced_commits));
-  e.Metric("corridor_transactions_committed_total", "counter",
-           "Transactions committed by this process.", double(s.committed_txs));
-  for (const auto& [code, count] : s.committed_by_code) {
-    e.Metric("corridor_transactions_by_code_total", "counter",
-             "Committed transactions by receipt code (0 success, 3xx failed).", double(count),
-             "code=\"" + std::to_string(code) + "\"");
+  for (const auto& [key, count] : s.committed_by_op) {
+    const uint16_t code = key.code;
+    e.Metric("corridor_transactions_committed_total", "counter",
+             "Transactions committed by this process, by operation type and result "
+             "(ok, or the failure's code name).",
+             double(count),
+             "op=\"" + std::string(OpTypeName(static_cast<OpType>(key.op_type))) +
+                 "\",result=\"" +
+                 (code == 0 ? std::string("ok")
+                            : std::string(contracts::NameOf(static_cast<contracts::ResultCode>(code)))) +
+                 "\"");
   }
   e.Metric("corridor_view_changes_total", "counter", "View changes this node started.",
            double(c.view_changes));
@@ -83,14 +114,23 @@ std::string RenderMetrics(const ObservedNode& n) {
            "Times a validator was seen signing two things for one slot.", double(c.equivocations));
   e.Metric("corridor_proposals_rejected_total", "counter", "Proposals this node refused.",
            double(c.proposals_rejected));
-  e.Metric("corridor_block_execute_seconds_sum", "counter",
-           "Time validating proposals and executing synced blocks.", s.execute_seconds_sum);
-  e.Metric("corridor_block_execute_seconds_count", "counter", "Blocks executed.",
-           double(s.execute_count));
-  e.Metric("corridor_block_store_seconds_sum", "counter",
-           "Time writing committed blocks (one LevelDB batch each).", s.store_seconds_sum);
-  e.Metric("corridor_block_store_seconds_count", "counter", "Blocks written.",
-           double(s.store_count));
+  e.Histogram("corridor_block_execute_seconds",
+              "Executing a block: validating a proposal or a synced block.", s.execute_latency);
+  e.Histogram("corridor_block_store_seconds",
+              "Writing a committed block (one synced LevelDB batch).", s.store_latency);
+  e.Histogram("corridor_consensus_phase_seconds",
+              "Consensus phases at this validator: propose (height start to its PREPARE), "
+              "prepare (PREPARE to COMMIT), commit (COMMIT to block committed).",
+              s.phase_propose, "phase=\"propose\"");
+  e.Histogram("corridor_consensus_phase_seconds", "", s.phase_prepare, "phase=\"prepare\"");
+  e.Histogram("corridor_consensus_phase_seconds", "", s.phase_commit, "phase=\"commit\"");
+  const SyncProgress& sp = s.sync;
+  e.Metric("corridor_sync_blocks_behind", "gauge", "Blocks between this node and its peers.",
+           s.syncing ? double(sp.blocks_behind) : 0.0);
+  e.Metric("corridor_sync_blocks_per_second", "gauge", "Catch-up rate while syncing.",
+           s.syncing ? sp.blocks_per_second : 0.0);
+  e.Metric("corridor_db_size_bytes", "gauge", "Bytes of the chain store's LevelDB files.",
+           double(n.db_size_bytes));
   e.Metric("corridor_mempool_transactions", "gauge", "Transactions waiting.",
            double(s.mempool_txs));
   e.Metric("corridor_mempool_bytes", "gauge", "Bytes of transactions waiting.",
@@ -111,8 +151,22 @@ std::string RenderMetrics(const ObservedNode& n) {
            double(n.p2p_handshakes_failed), "result=\"failed\"");
   e.Metric("corridor_p2p_disconnects_total", "counter", "Peer connections that ended.",
            double(n.p2p_disconnects));
-  e.Metric("corridor_rpc_requests_total", "counter",
-           "JSON-RPC requests (HTTP bodies, WS messages).", double(n.rpc_requests));
+  e.Metric("corridor_rpc_messages_total", "counter",
+           "JSON-RPC messages received (HTTP bodies, WebSocket messages; a batch is one).",
+           double(n.rpc_requests));
+  for (const auto& m : n.rpc_methods) {
+    e.Metric("corridor_rpc_requests_total", "counter",
+             "JSON-RPC calls by method (those that reached the method's handler).",
+             double(m.latency.count), "method=\"" + m.method + "\"");
+  }
+  for (const auto& m : n.rpc_methods) {
+    e.Metric("corridor_rpc_errors_total", "counter", "JSON-RPC calls answered with an error.",
+             double(m.errors), "method=\"" + m.method + "\"");
+  }
+  for (const auto& m : n.rpc_methods) {
+    e.Histogram("corridor_rpc_request_duration_seconds", "Time in the method's handler.",
+                m.latency, "method=\"" + m.method + "\"");
+  }
   e.Metric("corridor_rpc_rate_limited_total", "counter", "Requests refused by the rate limit.",
            double(n.rpc_rate_limited));
   e.Metric("corridor_rpc_connections", "gauge", "Open RPC connections.",
@@ -126,10 +180,14 @@ HealthVerdict CheckHealth(const ObservedNode& n) {
   const NodeStatus& s = n.status;
   if (s.halted) return {500, Json("halted", s.halt_reason, s.height)};
   if (s.syncing) {
-    return {503, Json("syncing",
-                      "catching up: at " + std::to_string(s.height) + ", validators at " +
-                          std::to_string(s.sync_target > 0 ? s.sync_target - 1 : s.height),
-                      s.height)};
+    const uint64_t target = s.sync_target > 0 ? s.sync_target - 1 : s.height;
+    std::string reason = "catching up: at " + std::to_string(s.height) + ", validators at " +
+                         std::to_string(target) + " (" +
+                         std::to_string(target > s.height ? target - s.height : 0) + " behind";
+    if (s.sync.eta_seconds > 0) {
+      reason += ", about " + std::to_string(s.sync.eta_seconds) + " s to go";
+    }
+    return {503, Json("syncing", reason + ")", s.height)};
   }
   // A validator needs quorum - 1 others to commit; an observer needs one.
   const size_t quorum = QuorumSize(n.validators);

@@ -6,10 +6,20 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
+#include "chain/latency_histogram.h"
 #include "node/node_core.h"
 
 namespace corridor::node {
+
+// One JSON-RPC method's figures (node/rpc_meter.h): calls that reached the
+// method's handler, their latency, and how many were answered with an error.
+struct RpcMethodFigures {
+  std::string method;
+  HistogramSnapshot latency;
+  uint64_t errors = 0;
+};
 
 struct ObservedNode {
   NodeStatus status;
@@ -23,6 +33,8 @@ struct ObservedNode {
   // RPC server figures (rpc::ServerStats).
   uint64_t rpc_requests = 0, rpc_rate_limited = 0, rpc_connections_open = 0;
   uint64_t rpc_websocket_sessions = 0;
+  std::vector<RpcMethodFigures> rpc_methods;
+  uint64_t db_size_bytes = 0;                    // the chain store's files (ChainStore::DiskBytes)
   // How old the last block may be before the node counts as stalled: the
   // longest a healthy network goes without a block (empty-block interval
   // plus a view change or two).

@@ -23,6 +23,8 @@ std::vector<NamedMethod> RpcMethods(NodeApi& node, RpcApiOptions options) {
       {"escrow_get", rpc_methods::EscrowGet},
       {"dispute_get", rpc_methods::DisputeGet},
       {"dispute_list", rpc_methods::DisputeList},
+      {"governance_getProposals", rpc_methods::GovernanceGetProposals},
+      {"governance_getStatus", rpc_methods::GovernanceGetStatus},
       {"compliance_listHeld", rpc_methods::ComplianceListHeld},
       {"compliance_getRules", rpc_methods::ComplianceGetRules},
       {"compliance_getActivityRecords", rpc_methods::ComplianceGetActivityRecords},

@@ -28,6 +28,7 @@
 #include "chain/keys.h"
 #include "chain/result.h"
 #include "chain/transaction.h"
+#include "node/sync_progress.h"
 #include "node/tx_admission.h"
 #include "rpc/dispatcher.h"
 
@@ -37,6 +38,7 @@ struct ConsensusInfo {
   uint64_t view = 0;
   bool syncing = false;
   uint64_t highest_known_height = 0;  // the highest height peers have announced
+  SyncProgress sync;                  // meaningful while syncing
 };
 
 // Everything the RPC methods need from a running node. Implementations must

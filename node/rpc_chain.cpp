@@ -31,6 +31,21 @@ MethodResult ChainGetInfo(const Context& c, const Params& p) {
   r.Set("view", consensus.view);
   r.Set("syncing", consensus.syncing);
   r.Set("highestKnownHeight", std::max(consensus.highest_known_height, *height));
+  if (consensus.syncing) {
+    const SyncProgress& sp = consensus.sync;
+    Json progress = Json::Object();
+    progress.Set("startingHeight", sp.started_height);
+    progress.Set("currentHeight", *height);
+    progress.Set("targetHeight", std::max(sp.target_height, *height));
+    progress.Set("blocksBehind", sp.blocks_behind);
+    // Whole blocks and transactions per second: display figures.
+    progress.Set("blocksPerSecond", static_cast<uint64_t>(sp.blocks_per_second + 0.5));
+    progress.Set("transactionsPerSecond", static_cast<uint64_t>(sp.txs_per_second + 0.5));
+    progress.Set("etaSeconds", sp.eta_seconds);
+    r.Set("syncProgress", progress);
+  } else {
+    r.Set("syncProgress", Json());
+  }
   r.Set("version", kNodeVersion);
   r.Set("protocolVersion", kProtocolVersion);
   return r;
@@ -50,6 +65,22 @@ Json ReceiptJson(const Receipt& receipt, TxLocation loc, const BlockHeader& head
   r.Set("codeName", CodeName(receipt.code));
   r.Set("events", EventsJson(receipt.events, assets));
   return r;
+}
+
+}  // namespace
+
+namespace {
+
+RpcError PrunedError(const BlockStore& blocks, uint64_t height) {
+  Json data = Json::Object();
+  data.Set("height", height);
+  data.Set("bodiesFrom", blocks.BodiesFrom());
+  return RpcError{kPrunedError,
+                  "the body of block " + std::to_string(height) +
+                      " was pruned on this node (it keeps bodies from height " +
+                      std::to_string(blocks.BodiesFrom()) +
+                      "); its header and certificate are kept, ask an archive node for the body",
+                  std::move(data)};
 }
 
 }  // namespace
@@ -80,6 +111,7 @@ MethodResult ChainGetBlock(const Context& c, const Params& p) {
     height = *h;
   }
   auto block = blocks.BlockAt(height);
+  if (!block && blocks.IsPruned(height)) return PrunedError(blocks, height);
   if (!block) return RpcError::NotFound("no committed block at height " + std::to_string(height));
   auto cert = blocks.CertificateAt(height);
   if (!cert)
@@ -143,6 +175,26 @@ MethodResult ChainGetTransaction(const Context& c, const Params& p) {
   const ChainStore& chain = c.node.chain();
   auto committed = chain.blocks().GetTransaction(*id);
   AssetBook assets(chain.state());
+  if (!committed) {
+    // A committed transaction whose block body was pruned: its receipt and
+    // location are still indexed.
+    if (auto loc = chain.blocks().FindTransaction(*id); loc && chain.blocks().IsPruned(loc->height)) {
+      auto receipts = chain.blocks().ReceiptsAt(loc->height);
+      auto header = chain.blocks().HeaderAt(loc->height);
+      if (!receipts || !header || loc->position >= receipts->size()) {
+        return RpcError::Internal("receipt of transaction " + id->ToHex() + " is unreadable");
+      }
+      const Receipt& receipt = (*receipts)[loc->position];
+      Json r = Json::Object();
+      r.Set("id", id->ToHex());
+      r.Set("status", StatusOf(receipt.code));
+      r.Set("transaction", Json());
+      r.Set("raw", Json());
+      r.Set("pruned", true);
+      r.Set("receipt", ReceiptJson(receipt, *loc, *header, header->ComputeHash(), assets));
+      return r;
+    }
+  }
 
   Json r = Json::Object();
   r.Set("id", id->ToHex());

@@ -178,6 +178,18 @@ Json OperationJson(const Operation& op, AssetBook& assets) {
         } else if constexpr (std::is_same_v<T, DisputeResolve>) {
           j.Set("disputeId", o.dispute_id);
           j.Set("refundAmount", std::to_string(o.refund_amount));
+        } else if constexpr (std::is_same_v<T, ProposeValidatorChange>) {
+          j.Set("change", ValidatorChangeKindName(o.kind));
+          j.Set("validator", o.validator.ToHex());
+          if (o.kind == ValidatorChangeKind::kRekey) j.Set("newKey", o.new_key.ToHex());
+          if (o.kind == ValidatorChangeKind::kAdd) j.Set("operator", o.operator_account.ToString());
+          j.Set("effectiveHeight", o.effective_height);
+        } else if constexpr (std::is_same_v<T, ApproveProposal>) {
+          j.Set("proposalId", o.proposal_id);
+        } else if constexpr (std::is_same_v<T, ProposeUpgrade>) {
+          j.Set("version", o.version);
+          j.Set("activationHeight", o.activation_height);
+        } else if constexpr (std::is_same_v<T, SetRecoveryWindow>) {
         } else if constexpr (std::is_same_v<T, AmlRuleSet>) {
           j.Set("ruleId", o.rule_id);
           j.Set("kind", AmlRuleKindName(o.kind));
@@ -347,6 +359,37 @@ Json EventJson(const Event& e, AssetBook& assets) {
       j.Set("asset", e.asset);
       j.Set("amount", assets.Format(e.asset, e.amount));
       return j;
+    case EventType::kProposalCreated:
+      j.Set("proposer", e.account.ToString());
+      j.Set("proposalId", e.amount);
+      j.Set("kind", e.detail == 2 ? "upgrade" : "validator_change");
+      return j;
+    case EventType::kProposalApproved:
+      j.Set("approver", e.account.ToString());
+      j.Set("proposalId", e.amount);
+      j.Set("approvingValidators", e.detail);
+      return j;
+    case EventType::kValidatorSetScheduled:
+      j.Set("operator", e.account.ToString());
+      j.Set("effectiveHeight", e.amount);
+      j.Set("validators", e.detail);
+      return j;
+    case EventType::kNetworkHalted:
+      j.Set("admin", e.account.ToString());
+      j.Set("height", e.amount);
+      return j;
+    case EventType::kNetworkResumed:
+      j.Set("admin", e.account.ToString());
+      j.Set("openFromHeight", e.amount);
+      j.Set("recoveryWindowBlocks", e.detail);
+      return j;
+    case EventType::kUpgradeScheduled:
+      j.Set("proposer", e.account.ToString());
+      j.Set("activationHeight", e.amount);
+      j.Set("version", e.detail);
+      return j;
+    case EventType::kRecoveryWindowSet:
+      j.Set("admin", e.account.ToString());
     case EventType::kAmlRuleSet:
     case EventType::kAmlRuleRemoved:
       j.Set("ruleId", e.detail);

@@ -26,6 +26,9 @@ using rpc::MethodResult;
 using rpc::Params;
 using rpc::RpcError;
 
+// The node's own JSON-RPC error codes (docs/rpc.md §3), next to the server's.
+inline constexpr int kPrunedError = -32008;  // data: {height, bodiesFrom}
+
 __extension__ typedef __int128 Int128;
 
 struct Context {
@@ -50,6 +53,8 @@ MethodResult ExchangeGetReference(const Context& c, const Params& p);
 MethodResult EscrowGet(const Context& c, const Params& p);
 MethodResult DisputeGet(const Context& c, const Params& p);
 MethodResult DisputeList(const Context& c, const Params& p);
+MethodResult GovernanceGetProposals(const Context& c, const Params& p);
+MethodResult GovernanceGetStatus(const Context& c, const Params& p);
 MethodResult ComplianceListHeld(const Context& c, const Params& p);
 MethodResult ComplianceGetRules(const Context& c, const Params& p);
 MethodResult ComplianceGetActivityRecords(const Context& c, const Params& p);

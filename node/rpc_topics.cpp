@@ -66,6 +66,12 @@ class TransactionsSource final : public rpc::SubscriptionSource {
     while (pos.height <= last && batch.events.size() < max && blocks_read < kMaxBlocksPerRead) {
       auto block = store_.blocks().BlockAt(pos.height);
       auto receipts = store_.blocks().ReceiptsAt(pos.height);
+      if (!block && store_.blocks().IsPruned(pos.height)) {
+        return MakeError("pruned", "block " + std::to_string(pos.height) +
+                                       " was pruned on this node; subscribe from height " +
+                                       std::to_string(store_.blocks().BodiesFrom()) +
+                                       " or use an archive node");
+      }
       if (!block || !receipts) {
         return MakeError("storage", "block " + std::to_string(pos.height) + " unreadable");
       }

@@ -7,6 +7,7 @@
 //   cli_exchange.cpp exchange deposit | withdraw | reference
 //   cli_escrow.cpp  escrow create | release | cancel | get,
 //                   dispute open | resolve | get | list
+//   cli_gov.cpp     gov proposals | status (gov operations sign via SignAndSubmit)
 //   cli_compliance.cpp compliance rule-set | rule-remove | approve | reject |
 //                   held | rules | records
 // The command table that maps word paths to them is in cli.cpp; the groups
@@ -58,5 +59,9 @@ std::vector<CommandSpec> SettleCommands();
 std::vector<CommandSpec> ExchangeCommands();
 std::vector<CommandSpec> EscrowCommands();
 std::vector<CommandSpec> ComplianceCommands();
+
+// cli_gov.cpp: gov proposals | status (the gov operations sign via SignAndSubmit).
+int GovProposals(Cli& cli);
+int GovStatus(Cli& cli);
 
 }  // namespace corridor::wallet::cli

@@ -141,13 +141,93 @@ CliResult<OpDraft> BurnDraft(const ParsedCommand& cmd) {
   return d;
 }
 
+CliResult<PublicKey> KeyFlag(const ParsedCommand& cmd, const std::string& flag) {
+  auto key = PublicKey::FromHex(cmd.Flag(flag));
+  if (!key || !key->IsValid()) {
+    return UsageError("--" + flag + ": '" + cmd.Flag(flag) +
+                      "' is not a validator public key (64 hex digits, as in the genesis file)");
+  }
+  return *key;
+}
+
+// gov propose: --change add|remove|rekey --validator KEY --effective-height H
+// [--operator ADDRESS] (add) [--new-key KEY] (rekey).
+CliResult<OpDraft> ValidatorChange(const ParsedCommand& cmd, const AddressResolver& resolve) {
+  ProposeValidatorChange op;
+  if (!ParseValidatorChangeKind(cmd.Flag("change"), op.kind)) {
+    return UsageError("--change must be add, remove or rekey, not '" + cmd.Flag("change") + "'");
+  }
+  auto validator = KeyFlag(cmd, "validator");
+  if (!validator) return std::move(validator).error();
+  op.validator = *validator;
+  auto height = ParseUintFlag("effective-height", cmd.Flag("effective-height"));
+  if (!height) return std::move(height).error();
+  op.effective_height = *height;
+  const bool add = op.kind == ValidatorChangeKind::kAdd;
+  const bool rekey = op.kind == ValidatorChangeKind::kRekey;
+  if (add != cmd.Has("operator")) {
+    return UsageError(add ? "--operator ADDRESS (the new validator's operator account) is "
+                            "required with --change add"
+                          : "--operator is only for --change add");
+  }
+  if (rekey != cmd.Has("new-key")) {
+    return UsageError(rekey ? "--new-key KEY is required with --change rekey"
+                            : "--new-key is only for --change rekey");
+  }
+  if (add) {
+    auto op_account = resolve("operator", cmd.Flag("operator"));
+    if (!op_account) return std::move(op_account).error();
+    op.operator_account = *op_account;
+  }
+  if (rekey) {
+    auto new_key = KeyFlag(cmd, "new-key");
+    if (!new_key) return std::move(new_key).error();
+    op.new_key = *new_key;
+  }
+  OpDraft d;
+  d.op = op;
+  return d;
+}
+
+CliResult<OpDraft> Approve(const ParsedCommand& cmd) {
+  auto id = ParseUintFlag("proposal", cmd.Flag("proposal"));
+  if (!id) return std::move(id).error();
+  if (*id == 0) return UsageError("--proposal: ids start at 1");
+  OpDraft d;
+  d.op = ApproveProposal{*id};
+  return d;
+}
+
+CliResult<OpDraft> Upgrade(const ParsedCommand& cmd) {
+  auto version = ParseUintFlag("version", cmd.Flag("version"));
+  if (!version) return std::move(version).error();
+  auto height = ParseUintFlag("height", cmd.Flag("height"));
+  if (!height) return std::move(height).error();
+  if (*version == 0 || *version > UINT32_MAX) return UsageError("--version must be 1 to 2^32-1");
+  OpDraft d;
+  d.op = ProposeUpgrade{static_cast<uint32_t>(*version), *height};
+  return d;
+}
+
+CliResult<OpDraft> RecoveryWindow(const ParsedCommand& cmd) {
+  auto blocks = ParseUintFlag("blocks", cmd.Flag("blocks"));
+  if (!blocks) return std::move(blocks).error();
+  if (*blocks > kMaxRecoveryWindowBlocks) {
+    return UsageError("--blocks must be 0 to " + std::to_string(kMaxRecoveryWindowBlocks));
+  }
+  OpDraft d;
+  d.op = SetRecoveryWindow{static_cast<uint32_t>(*blocks)};
+  return d;
+}
+
 }  // namespace
 
 bool IsSigningCommand(const std::vector<std::string>& words) {
   static const std::vector<std::string> kPaths = {
-      "pay",          "tx sign",       "account register", "role grant",     "role revoke",
-      "asset create", "asset mint",    "asset burn",       "freeze account", "unfreeze account",
-      "freeze asset", "unfreeze asset"};
+      "pay",          "tx sign",        "account register",   "role grant",     "role revoke",
+      "asset create", "asset mint",     "asset burn",         "freeze account", "unfreeze account",
+      "freeze asset", "unfreeze asset", "gov propose",        "gov approve",    "gov halt",
+      "gov resume",   "gov upgrade",    "gov recovery-window"};
   const std::string p = Path(words);
   for (const auto& k : kPaths) {
     if (k == p) return true;
@@ -168,6 +248,19 @@ CliResult<OpDraft> DraftOperation(const ParsedCommand& cmd, const AddressResolve
   if (p == "unfreeze account") return AccountTarget<UnfreezeAccount>(cmd, resolve);
   if (p == "freeze asset") return AssetTarget<FreezeAsset>(cmd);
   if (p == "unfreeze asset") return AssetTarget<UnfreezeAsset>(cmd);
+  if (p == "gov propose") return ValidatorChange(cmd, resolve);
+  if (p == "gov approve") return Approve(cmd);
+  if (p == "gov halt" || p == "gov resume") {
+    OpDraft d;
+    if (p == "gov halt") {
+      d.op = HaltNetwork{};
+    } else {
+      d.op = ResumeNetwork{};
+    }
+    return d;
+  }
+  if (p == "gov upgrade") return Upgrade(cmd);
+  if (p == "gov recovery-window") return RecoveryWindow(cmd);
   return UsageError("'corridor " + p + "' does not sign a transaction");
 }
 

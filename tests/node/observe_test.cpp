@@ -4,6 +4,7 @@
 #include <set>
 #include <sstream>
 
+#include "contracts/result_code.h"
 #include "node/observe.h"
 
 namespace corridor::node {
@@ -42,7 +43,10 @@ TEST(Health, SyncingIsolatedAndStalledAre503) {
   syncing.status.syncing = true;
   syncing.status.sync_target = 500;
   EXPECT_EQ(CheckHealth(syncing).http_status, 503);
-  EXPECT_NE(CheckHealth(syncing).body.find("validators at 499"), std::string::npos);
+  syncing.status.sync.eta_seconds = 12;
+  EXPECT_NE(CheckHealth(syncing).body.find("validators at 499 (489 behind, about 12 s to go)"),
+            std::string::npos)
+      << CheckHealth(syncing).body;
 
   ObservedNode isolated = Healthy();
   isolated.peers_connected = 1;  // a validator of 4 needs 2 others for a quorum
@@ -62,11 +66,33 @@ TEST(Health, SyncingIsolatedAndStalledAre503) {
 
 TEST(Metrics, PrometheusTextWithOneHelpAndTypePerFamily) {
   ObservedNode n = Healthy();
-  n.status.committed_by_code = {{0, 7}, {301, 2}};
+  n.status.committed_by_op = {{{1, 0}, 7}, {{1, 301}, 2}};
+  n.status.execute_latency.count = 3;
+  n.status.execute_latency.cumulative.fill(3);
+  n.status.execute_latency.sum_micros = 4'500;
+  n.db_size_bytes = 12'345'678'901;
+  n.rpc_methods.push_back({"chain_getInfo", {}, 1});
+  n.rpc_methods.back().latency.count = 1'234'567;
+  n.rpc_methods.back().latency.cumulative.fill(1'234'567);
   n.status.consensus.dropped_bad_signature = 3;
   const std::string text = RenderMetrics(n);
   EXPECT_NE(text.find("corridor_height 10\n"), std::string::npos);
-  EXPECT_NE(text.find("corridor_transactions_by_code_total{code=\"301\"} 2\n"), std::string::npos);
+  EXPECT_NE(text.find("corridor_transactions_committed_total{op=\"payment\",result=\"ok\"} 7\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("corridor_transactions_committed_total{op=\"payment\",result=\"" +
+                      std::string(contracts::NameOf(contracts::ResultCode(301))) + "\"} 2\n"),
+            std::string::npos);
+  // Large values stay exact integers (no 1.23457e+06).
+  EXPECT_NE(text.find("corridor_db_size_bytes 12345678901\n"), std::string::npos);
+  EXPECT_NE(text.find("corridor_rpc_requests_total{method=\"chain_getInfo\"} 1234567\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("corridor_rpc_request_duration_seconds_bucket{method=\"chain_getInfo\","
+                      "le=\"+Inf\"} 1234567\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("corridor_block_execute_seconds_bucket{le=\"0.0005\"} 3\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("corridor_block_execute_seconds_sum 0.0045\n"), std::string::npos);
   EXPECT_NE(text.find("corridor_consensus_messages_dropped_total{reason=\"bad_signature\"} 3\n"),
             std::string::npos);
   EXPECT_NE(text.find("corridor_last_block_age_seconds 2\n"), std::string::npos);
@@ -80,7 +106,14 @@ TEST(Metrics, PrometheusTextWithOneHelpAndTypePerFamily) {
       EXPECT_TRUE(type.insert(line.substr(7, line.find(' ', 7) - 7)).second) << line;
     } else {
       ASSERT_EQ(line.rfind("corridor_", 0), 0u) << line;
-      const std::string name = line.substr(0, line.find_first_of("{ "));
+      std::string name = line.substr(0, line.find_first_of("{ "));
+      for (const char* suffix : {"_bucket", "_sum", "_count"}) {
+        const std::string sfx = suffix;
+        if (!help.count(name) && name.size() > sfx.size() &&
+            name.compare(name.size() - sfx.size(), sfx.size(), sfx) == 0) {
+          name = name.substr(0, name.size() - sfx.size());
+        }
+      }
       EXPECT_TRUE(help.count(name)) << "no HELP before " << line;
     }
   }

@@ -33,13 +33,15 @@ class TestNode final : public NodeApi {
  public:
   static constexpr uint64_t kGenesisTime = 1735689600000;
 
-  explicit TestNode(RpcApiOptions options = {})
+  // `retain_blocks` > 0 prunes old block bodies (ChainStore::Options).
+  explicit TestNode(RpcApiOptions options = {}, uint64_t retain_blocks = 0)
       : dir_(std::filesystem::temp_directory_path() /
              ("corridor-rpc-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++))),
         doc_(contracts::DevNetworkGenesis(4)) {
     std::filesystem::remove_all(dir_);
     ChainStore::Options o;
     o.path = dir_.string();
+    o.retain_blocks = retain_blocks;
     store_ = std::move(ChainStore::Open(o)).value();
     Status st = contracts::InitChain(*store_, doc_);
     if (!st.ok()) throw std::runtime_error(st.error().ToString());
@@ -60,7 +62,12 @@ class TestNode final : public NodeApi {
   std::vector<PublicKey> validators(uint64_t height) const override {
     return contracts::ReadValidators(store_->StateAt(height));
   }
-  ConsensusInfo consensus_info() const override { return {7, false, height()}; }
+  ConsensusInfo consensus_info() const override {
+    ConsensusInfo c;
+    c.view = 7;
+    c.highest_known_height = height();
+    return c;
+  }
   SubmitResult SubmitTransaction(const TransactionPtr& tx) override {
     std::lock_guard lock(mu_);
     return AdmitTransaction(*mempool_, store_->state(), doc_.chain_id, height() + 1, tx);

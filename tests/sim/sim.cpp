@@ -88,14 +88,34 @@ BlockPtr MakeBlock(uint64_t height, const Hash& prev, uint64_t view, const Publi
   return Block::Create(std::move(h), {});
 }
 
+// The set deciding `height` under `changes` (height -> key indexes).
+std::vector<PublicKey> SetAt(const std::vector<PublicKey>& keys, size_t initial,
+                             const std::map<uint64_t, std::vector<size_t>>& changes,
+                             uint64_t height) {
+  auto it = changes.upper_bound(height);
+  std::vector<PublicKey> set;
+  if (it == changes.begin()) {
+    set.assign(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(initial));
+  } else {
+    for (size_t k : std::prev(it)->second) set.push_back(keys[k]);
+  }
+  return set;
+}
+
 class SimApp final : public consensus::Application {
  public:
-  explicit SimApp(std::vector<PublicKey> validators) : validators_(std::move(validators)) {}
-  std::vector<PublicKey> Validators(uint64_t) override { return validators_; }
+  SimApp(const std::vector<PublicKey>& keys, size_t initial,
+         std::map<uint64_t, std::vector<size_t>> changes)
+      : keys_(keys), initial_(initial), changes_(std::move(changes)) {}
+  std::vector<PublicKey> Validators(uint64_t height) override {
+    return SetAt(keys_, initial_, changes_, height);
+  }
   bool ValidateProposal(const Block& block) override { return IsValidBlock(block); }
 
  private:
-  std::vector<PublicKey> validators_;
+  const std::vector<PublicKey>& keys_;
+  size_t initial_;
+  std::map<uint64_t, std::vector<size_t>> changes_;
 };
 
 // In-memory WAL that can crash inside Sync().
@@ -238,17 +258,26 @@ struct Simulation::Impl {
 
   explicit Impl(SimConfig c) : cfg(std::move(c)), rng(cfg.seed) {
     cfg.engine.chain_id = std::string(kChainId);
-    for (size_t i = 0; i < cfg.validators; ++i) {
+    const size_t total = cfg.validators + cfg.extra_keys;
+    for (size_t i = 0; i < total; ++i) {
       keys.push_back(testing::TestKey(static_cast<uint8_t>(i + 1)));
       validator_keys.push_back(keys.back().public_key());
     }
+    for (const auto& [height, set] : cfg.validator_changes) {
+      for (size_t k : set) {
+        if (k >= total) std::abort();  // a broken test config
+      }
+    }
     if (cfg.nodes.empty()) {
-      for (size_t i = 0; i < cfg.validators; ++i) cfg.nodes.push_back({i, Behavior::kHonest});
+      for (size_t i = 0; i < total; ++i) cfg.nodes.push_back({i, Behavior::kHonest});
     }
     nodes.resize(cfg.nodes.size());
     for (size_t i = 0; i < nodes.size(); ++i) {
       nodes[i].spec = cfg.nodes[i];
-      nodes[i].app = std::make_unique<SimApp>(validator_keys);
+      nodes[i].app = std::make_unique<SimApp>(validator_keys, cfg.validators,
+                                              nodes[i].spec.stale_validator_set
+                                                  ? std::map<uint64_t, std::vector<size_t>>{}
+                                                  : cfg.validator_changes);
     }
   }
 
@@ -261,7 +290,12 @@ struct Simulation::Impl {
   }
 
   bool Honest(size_t i) const {
-    return nodes[i].spec.behavior == Behavior::kHonest && !nodes[i].spec.twin;
+    return nodes[i].spec.behavior == Behavior::kHonest && !nodes[i].spec.twin &&
+           !nodes[i].spec.stale_validator_set;
+  }
+
+  std::vector<PublicKey> ValidatorsAt(uint64_t height) const {
+    return SetAt(validator_keys, cfg.validators, cfg.validator_changes, height);
   }
 
   void Push(Event e) {
@@ -678,7 +712,7 @@ struct Simulation::Impl {
           return where + "certificate is for another block";
         }
         if (checked.insert(Sha256(c.cert.Encode())).second) {
-          if (auto st = c.cert.Verify(kChainId, validator_keys); !st) {
+          if (auto st = c.cert.Verify(kChainId, ValidatorsAt(k + 1)); !st) {
             return where + "certificate does not verify: " + st.error().message;
           }
         }
@@ -732,7 +766,7 @@ struct Simulation::Impl {
     uint64_t events = 0;
     while (error.empty() && !queue.empty()) {
       if (!target && queue.top().at >= cfg.faults_end_ms && now <= cfg.faults_end_ms) {
-        target = stats.max_height + cfg.blocks_after_heal;
+        target = std::max(stats.max_height + cfg.blocks_after_heal, cfg.min_height_after_heal);
       }
       if (liveness && target && Live(*target)) break;
       if (queue.top().at > stop_at) break;
@@ -755,7 +789,9 @@ struct Simulation::Impl {
       if (auto broken = CheckChains()) Fail(*broken);
     }
     if (error.empty() && liveness) {
-      if (!target) target = stats.max_height + cfg.blocks_after_heal;
+      if (!target) {
+        target = std::max(stats.max_height + cfg.blocks_after_heal, cfg.min_height_after_heal);
+      }
       if (!Live(*target)) {
         std::ostringstream s;
         s << "liveness: within " << cfg.liveness_bound_ms << "ms after faults ended at "
@@ -804,6 +840,12 @@ size_t Simulation::node_count() const {
 }
 const consensus::Engine* Simulation::engine(size_t node) const {
   return impl_->nodes[node].engine.get();
+}
+std::vector<PublicKey> Simulation::ValidatorsAt(uint64_t height) const {
+  return impl_->ValidatorsAt(height);
+}
+const PublicKey& Simulation::key(size_t key_index) const {
+  return impl_->validator_keys.at(key_index);
 }
 
 std::optional<std::string> FindFork(
@@ -887,10 +929,19 @@ std::string Describe(const SimConfig& c) {
   s << "seed=" << c.seed << " n=" << c.validators << " faults_end=" << c.faults_end_ms
     << "ms net{delay " << c.net.min_delay_ms << "-" << c.net.max_delay_ms
     << "ms drop=" << c.net.drop_per_mille << "‰ dup=" << c.net.dup_per_mille << "‰}";
+  if (c.extra_keys) s << " extra_keys=" << c.extra_keys;
+  for (const auto& [height, set] : c.validator_changes) {
+    s << " validators@" << height << "{";
+    for (size_t k : set) s << k << ",";
+    s << "}";
+  }
   for (size_t i = 0; i < c.nodes.size(); ++i) {
-    if (c.nodes[i].behavior != Behavior::kHonest || c.nodes[i].twin) {
-      s << " node" << i << "(key" << c.nodes[i].key_index
-        << ")=" << (c.nodes[i].twin ? "twin" : BehaviorName(c.nodes[i].behavior));
+    if (c.nodes[i].behavior != Behavior::kHonest || c.nodes[i].twin ||
+        c.nodes[i].stale_validator_set) {
+      s << " node" << i << "(key" << c.nodes[i].key_index << ")="
+        << (c.nodes[i].twin                  ? "twin"
+            : c.nodes[i].stale_validator_set ? "stale-set"
+                                             : BehaviorName(c.nodes[i].behavior));
     }
   }
   for (const auto& e : c.crashes) {

@@ -59,6 +59,10 @@ struct NodeSpec {
   size_t key_index = 0;  // which validator key; twins share one
   Behavior behavior = Behavior::kHonest;
   bool twin = false;  // counted as Byzantine for the invariants
+  // Ignores SimConfig::validator_changes and keeps the height-1 set for
+  // ever: a removed validator that goes on proposing and voting. Counted as
+  // Byzantine; the others must drop what it sends.
+  bool stale_validator_set = false;
 };
 
 struct NetConfig {
@@ -89,8 +93,14 @@ struct PartitionEvent {
 
 struct SimConfig {
   uint64_t seed = 1;
-  size_t validators = 4;
-  std::vector<NodeSpec> nodes;  // empty: one honest node per validator key
+  size_t validators = 4;  // keys 0..validators-1: the validator set at height 1
+  size_t extra_keys = 0;  // keys validators..validators+extra_keys-1: outside it
+  // Validator set changes: from height `first` on, the set is exactly these
+  // key indexes, in leader order (until the next entry). Every node knows the
+  // schedule in advance, as corridord's do from the ledger, where a change is
+  // stored kValidatorChangeDelay blocks before it applies.
+  std::map<uint64_t, std::vector<size_t>> validator_changes;
+  std::vector<NodeSpec> nodes;  // empty: one honest node per key (extra keys included)
   consensus::EngineConfig engine;
   NetConfig net;         // while faults are active (until faults_end_ms)
   NetConfig healed_net;  // afterwards
@@ -101,6 +111,8 @@ struct SimConfig {
   // After faults_end_ms every honest node must commit this many new blocks
   // within liveness_bound_ms of simulated time.
   uint64_t blocks_after_heal = 3;
+  // ... and reach at least this height (e.g. past a validator set change).
+  uint64_t min_height_after_heal = 0;
   uint64_t liveness_bound_ms = 60'000;
   bool check_liveness = true;
 };
@@ -148,6 +160,9 @@ class Simulation {
   const std::vector<Committed>& chain(size_t node) const;
   bool is_honest(size_t node) const;
   size_t node_count() const;
+  // The validator set deciding `height` under the config's schedule.
+  std::vector<PublicKey> ValidatorsAt(uint64_t height) const;
+  const PublicKey& key(size_t key_index) const;
   const consensus::Engine* engine(size_t node) const;
 
  private:
