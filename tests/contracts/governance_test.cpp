@@ -302,6 +302,11 @@ TEST(NetworkPhaseTest, AllowListsPerPhase) {
       {OpType::kResumeNetwork, true, true},
       {OpType::kProposeUpgrade, true, true},
       {OpType::kSetRecoveryWindow, true, true},
+      {OpType::kAmlRuleSet, true, true},
+      {OpType::kAmlRuleRemove, true, true},
+      {OpType::kAmlSetHoldExpiry, true, true},
+      {OpType::kHoldReject, true, true},
+      {OpType::kHoldApprove, false, true},
       {static_cast<OpType>(999), false, false},  // unknown: closed by default
   };
   for (const Row& r : rows) {
