@@ -190,6 +190,7 @@ Json OperationJson(const Operation& op, AssetBook& assets) {
           j.Set("version", o.version);
           j.Set("activationHeight", o.activation_height);
         } else if constexpr (std::is_same_v<T, SetRecoveryWindow>) {
+          j.Set("blocks", o.blocks);
         } else if constexpr (std::is_same_v<T, AmlRuleSet>) {
           j.Set("ruleId", o.rule_id);
           j.Set("kind", AmlRuleKindName(o.kind));
@@ -390,6 +391,8 @@ Json EventJson(const Event& e, AssetBook& assets) {
       return j;
     case EventType::kRecoveryWindowSet:
       j.Set("admin", e.account.ToString());
+      j.Set("blocks", e.detail);
+      return j;
     case EventType::kAmlRuleSet:
     case EventType::kAmlRuleRemoved:
       j.Set("ruleId", e.detail);
