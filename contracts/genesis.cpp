@@ -210,7 +210,8 @@ Result<GenesisDoc> ParseGenesis(std::string_view json) {
   if (!d.IsObject()) return Schema("genesis", "must be a JSON object");
   if (auto s = OnlyFields(
           d,
-          {"chain_id", "timestamp_ms", "validators", "accounts", "assets", "balances", "comment"},
+          {"chain_id", "timestamp_ms", "validators", "accounts", "assets", "balances",
+           "recovery_window_blocks", "comment"},
           "genesis");
       !s) {
     return s.error();
@@ -221,6 +222,10 @@ Result<GenesisDoc> ParseGenesis(std::string_view json) {
   doc.chain_id = chain_id;
   TRY_ASSIGN(ts, GetUint(d, "timestamp_ms", "genesis", UINT64_MAX));
   doc.timestamp_ms = ts;
+  if (d.HasMember("recovery_window_blocks")) {
+    TRY_ASSIGN(rw, GetUint(d, "recovery_window_blocks", "genesis", kMaxRecoveryWindowBlocks));
+    doc.recovery_window_blocks = static_cast<uint32_t>(rw);
+  }
 
   TRY_ASSIGN(validators, GetArray(d, "validators", kMaxValidators));
   if (validators->Size() == 0) return Invalid("at least one validator is required");
@@ -324,6 +329,10 @@ std::string GenesisToJson(const GenesisDoc& doc) {
   str(doc.chain_id);
   str("timestamp_ms");
   w.Uint64(doc.timestamp_ms);
+  if (doc.recovery_window_blocks != kDefaultRecoveryWindowBlocks) {
+    str("recovery_window_blocks");
+    w.Uint64(doc.recovery_window_blocks);
+  }
   str("validators");
   w.StartArray();
   for (const auto& v : doc.validators) {
@@ -411,6 +420,11 @@ GenesisState BuildGenesis(const GenesisDoc& doc, const StateStore& empty) {
   std::vector<PublicKey> keys;
   for (const auto& v : doc.validators) keys.push_back(v.key);
   l.PutValidators(keys);
+  if (doc.recovery_window_blocks != kDefaultRecoveryWindowBlocks) {
+    NetworkPhaseRecord phase;
+    phase.recovery_blocks = doc.recovery_window_blocks;
+    view.Put(NetworkPhaseKey(), phase.Encode());
+  }
   for (const auto& ga : doc.accounts) {
     Account a;
     a.kyc_level = ga.kyc_level;

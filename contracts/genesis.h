@@ -22,6 +22,7 @@
 #include "chain/operation.h"
 #include "chain/result.h"
 #include "chain/state_store.h"
+#include "contracts/governance.h"
 
 namespace corridor::contracts {
 
@@ -64,6 +65,9 @@ struct GenesisDoc {
   std::vector<GenesisAccount> accounts;
   std::vector<GenesisAsset> assets;
   std::vector<GenesisBalance> balances;
+  // Blocks of the recovery window after a resume (docs/state.md §3.12);
+  // optional in the JSON ("recovery_window_blocks"), 0..kMaxRecoveryWindowBlocks.
+  uint32_t recovery_window_blocks = kDefaultRecoveryWindowBlocks;
 };
 
 // Parses and checks a genesis document: well-formed JSON, known fields only,

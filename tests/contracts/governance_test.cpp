@@ -358,5 +358,34 @@ TEST(NetworkPhaseTest, HaltResumeRecoveryWindowThenOpen) {
   EXPECT_EQ(ReadNetworkPhase(c.store().state()).PhaseAt(c.height() + 1), NetworkPhase::kOpen);
 }
 
+TEST(NetworkPhaseTest, RecoveryWindowFromGenesis) {
+  GenesisDoc doc = DevNetworkGenesis(4);
+  doc.recovery_window_blocks = 2;
+  auto parsed = ParseGenesis(GenesisToJson(doc));
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_EQ(parsed->recovery_window_blocks, 2u);
+  TestChain c(*parsed);
+  EXPECT_EQ(ReadNetworkPhase(c.store().state()).recovery_blocks, 2u);
+  ASSERT_EQ(c.Run("admin", HaltNetwork{}), RC::kSuccess);
+  ASSERT_EQ(c.Run("admin", ResumeNetwork{}), RC::kSuccess);
+  EXPECT_EQ(c.Run("alice", Payment{Addr("bob"), "USD", 1}), RC::kRecoveryWindow);
+  EXPECT_EQ(c.Run("alice", Payment{Addr("bob"), "USD", 1}), RC::kRecoveryWindow);
+  EXPECT_EQ(c.Run("alice", Payment{Addr("bob"), "USD", 1}), RC::kSuccess);
+  // Absent: the default, and no state written (the dev genesis is unchanged).
+  auto plain = ParseGenesis(GenesisToJson(DevNetworkGenesis(4)));
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->recovery_window_blocks, kDefaultRecoveryWindowBlocks);
+  EXPECT_EQ(GenesisToJson(*plain).find("recovery_window_blocks"), std::string::npos);
+  // Bounded.
+  std::string json = GenesisToJson(doc);
+  const std::string field = "\"recovery_window_blocks\": 2";
+  const size_t at = json.find(field);
+  ASSERT_NE(at, std::string::npos) << json.substr(0, 200);
+  json.replace(at, field.size(), "\"recovery_window_blocks\": 100001");
+  auto too_long = ParseGenesis(json);
+  ASSERT_FALSE(too_long.ok());
+  EXPECT_EQ(too_long.error().code, "genesis_schema");
+}
+
 }  // namespace
 }  // namespace corridor::contracts

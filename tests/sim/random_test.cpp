@@ -1,6 +1,8 @@
 // Random fault schedules (tests/sim/sim.h): each seed builds a schedule of
 // network chaos, partitions, crashes with WAL loss and up to f Byzantine
-// nodes, runs it and checks agreement, validity, certificates and liveness.
+// nodes — a third of them also a validator set change (one key leaves, one
+// joins) — runs it and checks agreement, validity, certificates (against
+// the set of their height) and liveness (past the change).
 //
 // Environment: CORRIDOR_SIM_N (validators, default 4), CORRIDOR_SIM_FIRST and
 // CORRIDOR_SIM_COUNT (the seed range), or CORRIDOR_SIM_SEED to replay one.

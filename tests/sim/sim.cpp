@@ -921,6 +921,25 @@ SimConfig RandomConfig(uint64_t seed, size_t n) {
     for (size_t k = 0; k < c.nodes.size(); ++k) p.groups[rng.Uniform(groups)].push_back(k);
     c.partitions.push_back(std::move(p));
   }
+  // A third of the schedules also change the validator set at a random
+  // height: one key leaves, a new one joins at a random place in the leader
+  // order. Drawn from a separate generator, so that the faults above stay
+  // what they were for every seed. The newcomer's node is in no partition
+  // group (isolated while one lasts) and must catch up by sync.
+  Rng gov(seed * 0xda942042e4dd58b5ULL + n + 1);
+  if (gov.Chance(333)) {
+    const uint64_t height = gov.Range(3, 25);
+    const size_t removed = gov.Uniform(n);
+    std::vector<size_t> set;
+    for (size_t k = 0; k < n; ++k) {
+      if (k != removed) set.push_back(k);
+    }
+    set.insert(set.begin() + static_cast<std::ptrdiff_t>(gov.Uniform(set.size() + 1)), n);
+    c.extra_keys = 1;
+    c.validator_changes[height] = std::move(set);
+    c.nodes.push_back({n, Behavior::kHonest, false});
+    c.min_height_after_heal = height + 3;
+  }
   return c;
 }
 
