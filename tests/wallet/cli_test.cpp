@@ -389,7 +389,7 @@ TEST_F(CliTest, HistoryPassesEveryFilter) {
   EXPECT_EQ(Out(), "no entries\nnext-cursor 7:0\n");
 
   EXPECT_EQ(Run({"history", "alice", "--status", "done"}), kExitUsage);
-  ExpectOneErrorLine("--status must be committed or failed");
+  ExpectOneErrorLine("--status must be committed, failed or held");
   EXPECT_EQ(Run({"history", "alice", "--limit", "501"}), kExitUsage);
   ExpectOneErrorLine("--limit must be 1 to 500");
   EXPECT_EQ(chain_.calls.size(), 1u);
