@@ -405,7 +405,8 @@ Status ChainStore::CommitBlock(const Block& block, const CommitCertificate& cert
   state.AddToBatch(batch);
   AddStateHistory(batch, state.values, h.height);
   if (retain_blocks_ > 0 && h.height > retain_blocks_) {
-    (void)AddPruning(batch, blocks_.BodiesFrom(), h.height - retain_blocks_ + 1, kMaxPrunePerCommit);
+    (void)AddPruning(batch, blocks_.BodiesFrom(), h.height - retain_blocks_ + 1,
+                     kMaxPrunePerCommit);
   }
   batch.Put(AsSlice(kLastHeightKey), AsSlice(height_value));
 

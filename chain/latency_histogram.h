@@ -17,7 +17,7 @@ namespace corridor {
 
 // 0.5 ms .. 10 s; everything slower lands in +Inf.
 inline constexpr std::array<uint64_t, 14> kLatencyBucketsMicros = {
-    500,     1'000,   2'500,     5'000,     10'000,    25'000,    50'000,
+    500,     1'000,   2'500,   5'000,     10'000,    25'000,    50'000,
     100'000, 250'000, 500'000, 1'000'000, 2'500'000, 5'000'000, 10'000'000};
 
 // A copy of the counters, cumulative per bucket as Prometheus wants them.

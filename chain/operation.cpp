@@ -39,8 +39,8 @@ bool IsValidRole(uint8_t code) {
 
 namespace {
 constexpr std::string_view kRoleNames[] = {
-    "admin",  "issuer",    "compliance", "operator",
-    "oracle", "validator", "arbiter",    "liquidity_provider", "custody"};
+    "admin",     "issuer",  "compliance",         "operator", "oracle",
+    "validator", "arbiter", "liquidity_provider", "custody"};
 
 bool ReadRole(Reader& r, Role& out) {
   uint8_t code = 0;

@@ -18,8 +18,8 @@
 #include "chain/amount.h"
 #include "chain/compliance_ops.h"
 #include "chain/encoding.h"
-#include "chain/hash.h"
 #include "chain/governance_ops.h"
+#include "chain/hash.h"
 #include "chain/keys.h"
 #include "chain/limits.h"
 #include "chain/result.h"
@@ -394,8 +394,8 @@ struct EscrowCreate {
   Address to;
   std::string asset;
   uint64_t amount = 0;
-  Address arbiter;        // zero: no arbiter
-  Hash hash_lock;         // SHA-256 of the preimage; zero: no hash lock
+  Address arbiter;  // zero: no arbiter
+  Hash hash_lock;   // SHA-256 of the preimage; zero: no hash lock
   uint64_t deadline_height = 0;
 
   void Encode(Writer& w) const;
@@ -466,14 +466,14 @@ struct DisputeResolve {
   bool operator==(const DisputeResolve&) const = default;
 };
 
-using Operation = std::variant<Payment, RegisterAccount, GrantRole, RevokeRole, SetSigners,
-                               CreateAsset, Mint, Burn, FreezeAccount, UnfreezeAccount, FreezeAsset,
-                               UnfreezeAsset, PublishRate, FxPayment, SetLiquidityFee, SettleBatch,
-                               ExchangeDeposit, ExchangeWithdrawal, EscrowCreate, EscrowRelease,
-                               EscrowCancel, DisputeOpen, DisputeResolve, ProposeValidatorChange,
-                               ApproveProposal, HaltNetwork, ResumeNetwork, ProposeUpgrade,
-                               SetRecoveryWindow, AmlRuleSet, AmlRuleRemove, HoldApprove, HoldReject,
-                               AmlSetHoldExpiry>;
+using Operation =
+    std::variant<Payment, RegisterAccount, GrantRole, RevokeRole, SetSigners, CreateAsset, Mint,
+                 Burn, FreezeAccount, UnfreezeAccount, FreezeAsset, UnfreezeAsset, PublishRate,
+                 FxPayment, SetLiquidityFee, SettleBatch, ExchangeDeposit, ExchangeWithdrawal,
+                 EscrowCreate, EscrowRelease, EscrowCancel, DisputeOpen, DisputeResolve,
+                 ProposeValidatorChange, ApproveProposal, HaltNetwork, ResumeNetwork,
+                 ProposeUpgrade, SetRecoveryWindow, AmlRuleSet, AmlRuleRemove, HoldApprove,
+                 HoldReject, AmlSetHoldExpiry>;
 static_assert(ProposeValidatorChange::kType == OpType::kProposeValidatorChange &&
               ApproveProposal::kType == OpType::kApproveProposal &&
               HaltNetwork::kType == OpType::kHaltNetwork &&

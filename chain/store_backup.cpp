@@ -72,8 +72,7 @@ class SnapshotHolder {
 // Appends records to the open backup file, hashing what it writes.
 class SectionWriter {
  public:
-  SectionWriter(std::FILE* f, std::string name, uint64_t offset)
-      : f_(f), hasher_(kSectionTag) {
+  SectionWriter(std::FILE* f, std::string name, uint64_t offset) : f_(f), hasher_(kSectionTag) {
     section_.name = std::move(name);
     section_.offset = offset;
   }
@@ -136,8 +135,7 @@ Result<BackupManifest> DecodeManifest(ByteSpan data) {
   BackupManifest m;
   r.U32(m.format_version);
   if (r.ok() && m.format_version != kBackupFormatVersion) {
-    return MakeError("backup_format", "backup format version " +
-                                          std::to_string(m.format_version) +
+    return MakeError("backup_format", "backup format version " + std::to_string(m.format_version) +
                                           " is not supported (this build reads version " +
                                           std::to_string(kBackupFormatVersion) + ")");
   }
@@ -159,7 +157,8 @@ Result<BackupManifest> DecodeManifest(ByteSpan data) {
     }
   }
   r.ExpectEnd();
-  if (!r.ok()) return MakeError("backup_format", "the manifest does not decode: " + r.error().message);
+  if (!r.ok())
+    return MakeError("backup_format", "the manifest does not decode: " + r.error().message);
   return m;
 }
 
@@ -203,10 +202,10 @@ Result<BackupManifest> ReadManifest(std::FILE* f, const std::string& path) {
   }
   const Hash computed = TaggedHash(kManifestTag, manifest);
   if (computed != stored) {
-    return MakeError("backup_manifest_checksum",
-                     "manifest checksum mismatch: the file says " + stored.ToHex() +
-                         ", the manifest hashes to " + computed.ToHex() +
-                         " (the manifest was altered or damaged)");
+    return MakeError("backup_manifest_checksum", "manifest checksum mismatch: the file says " +
+                                                     stored.ToHex() + ", the manifest hashes to " +
+                                                     computed.ToHex() +
+                                                     " (the manifest was altered or damaged)");
   }
   auto m = DecodeManifest(manifest);
   if (!m) return m.error();
@@ -416,9 +415,9 @@ Result<BackupManifest> VerifyBackup(const std::string& path) {
     const Hash h = r.Finish();
     if (h != s.checksum) return ChecksumMismatch(s, h);
     if (r.records() != s.records) {
-      return MakeError("backup_format", "section '" + s.name + "' holds " +
-                                            std::to_string(r.records()) + " records, the manifest says " +
-                                            std::to_string(s.records));
+      return MakeError("backup_format",
+                       "section '" + s.name + "' holds " + std::to_string(r.records()) +
+                           " records, the manifest says " + std::to_string(s.records));
     }
   }
   return m;
@@ -427,8 +426,7 @@ Result<BackupManifest> VerifyBackup(const std::string& path) {
 namespace {
 
 // Loads the sections into the new store; collects the state values.
-Status LoadSections(std::FILE* f, const BackupManifest& m, leveldb::DB& db,
-                    StateChanges& state) {
+Status LoadSections(std::FILE* f, const BackupManifest& m, leveldb::DB& db, StateChanges& state) {
   Bytes key, value;
   std::string error;
   for (const auto& s : m.sections) {
@@ -462,7 +460,8 @@ Status LoadSections(std::FILE* f, const BackupManifest& m, leveldb::DB& db,
     const Hash h = r.Finish();
     if (h != s.checksum) return ChecksumMismatch(s, h);
     if (r.records() != s.records) {
-      return MakeError("backup_format", "section '" + s.name + "' record count differs from the manifest");
+      return MakeError("backup_format",
+                       "section '" + s.name + "' record count differs from the manifest");
     }
     leveldb::Status st = db.Write(leveldb::WriteOptions(), &batch);
     if (!st.ok()) return MakeError("storage_write_failed", st.ToString());
@@ -491,7 +490,8 @@ Status CheckAndRebuild(ChainStore& store, const BackupManifest& m, const Restore
   if (header->chain_id != m.chain_id ||
       (!o.expected_chain_id.empty() && m.chain_id != o.expected_chain_id)) {
     return MakeError("wrong_chain", "the backup is of chain '" + header->chain_id +
-                                        "', this node's genesis is of '" + o.expected_chain_id + "'");
+                                        "', this node's genesis is of '" + o.expected_chain_id +
+                                        "'");
   }
   PendingState rebuilt = store.state().Prepare(values);
   if (!rebuilt.base_root.IsZero()) {
@@ -528,13 +528,13 @@ Status CheckAndRebuild(ChainStore& store, const BackupManifest& m, const Restore
     set = o.read_validators(store.StateAt(m.height - 1));
   }
   if (Status v = cert->Verify(m.chain_id, set); !v) {
-    return MakeError("certificate_invalid",
-                     "the commit certificate of block " + std::to_string(m.height) +
-                         " does not verify against the " +
-                         (report.certificate_checked_against_trusted_set
-                              ? "trusted (genesis) validator set"
-                              : "validator set recorded in the backup") +
-                         ": " + v.error().message);
+    return MakeError("certificate_invalid", "the commit certificate of block " +
+                                                std::to_string(m.height) +
+                                                " does not verify against the " +
+                                                (report.certificate_checked_against_trusted_set
+                                                     ? "trusted (genesis) validator set"
+                                                     : "validator set recorded in the backup") +
+                                                ": " + v.error().message);
   }
   return Status::Ok();
 }

@@ -74,7 +74,8 @@ std::vector<Leg> LegsOf(const Operation& op, const Address& sender,
 }
 
 bool HasRulesFor(const StateView& view, const Operation& op) {
-  if (const auto* p = std::get_if<Payment>(&op)) return view.Get(AmlRuleListKey(p->asset)).has_value();
+  if (const auto* p = std::get_if<Payment>(&op))
+    return view.Get(AmlRuleListKey(p->asset)).has_value();
   const auto& fx = std::get<FxPayment>(op);
   return view.Get(AmlRuleListKey(fx.source_asset)).has_value() ||
          view.Get(AmlRuleListKey(fx.dest_asset)).has_value();
@@ -87,8 +88,8 @@ std::string Jurisdiction(Ledger& ledger, const Address& a) {
 
 // The counter of `account` under velocity rule `rule` in the window holding
 // `height`: zero when the stored one is from an earlier window.
-VelocityCounter CounterInWindow(const StateView& view, const Address& account,
-                                const AmlRule& rule, uint64_t height) {
+VelocityCounter CounterInWindow(const StateView& view, const Address& account, const AmlRule& rule,
+                                uint64_t height) {
   VelocityCounter c = ReadVelocityCounter(view, account, rule.id);
   const uint64_t start = rule.WindowStart(height);
   if (c.window_start != start) c = VelocityCounter{start, 0, 0};
@@ -110,8 +111,8 @@ std::optional<Trip> Screen(Ledger& ledger, const Address& sender, const Address&
       if (rule.kind == AmlRuleKind::kThreshold) {
         if (leg.amount > rule.max_amount) {
           return Trip{rule.id, leg,
-                      "threshold " + id + ": amount " + std::to_string(leg.amount) +
-                          " above " + std::to_string(rule.max_amount)};
+                      "threshold " + id + ": amount " + std::to_string(leg.amount) + " above " +
+                          std::to_string(rule.max_amount)};
         }
         continue;
       }
@@ -121,15 +122,13 @@ std::optional<Trip> Screen(Ledger& ledger, const Address& sender, const Address&
                               (rule.max_amount != 0 && total > rule.max_amount);
       const bool count_over = rule.max_count != 0 && c.count >= rule.max_count;
       if (total_over || count_over) {
-        const std::string window = " in the window from height " +
-                                   std::to_string(c.window_start) + " (" +
-                                   std::to_string(rule.window_blocks) + " blocks)";
+        const std::string window = " in the window from height " + std::to_string(c.window_start) +
+                                   " (" + std::to_string(rule.window_blocks) + " blocks)";
         return Trip{rule.id, leg,
-                    total_over ? "velocity " + id + ": total " + std::to_string(total) +
-                                     " above " + std::to_string(rule.max_amount) + window
-                               : "velocity " + id + ": transaction " +
-                                     std::to_string(c.count + 1) + " above " +
-                                     std::to_string(rule.max_count) + window};
+                    total_over ? "velocity " + id + ": total " + std::to_string(total) + " above " +
+                                     std::to_string(rule.max_amount) + window
+                               : "velocity " + id + ": transaction " + std::to_string(c.count + 1) +
+                                     " above " + std::to_string(rule.max_count) + window};
       }
     }
   }
@@ -392,8 +391,7 @@ RC RunHoldApprove(OpContext& c, const Account& sender, const HoldApprove& op) {
   if (rc != RC::kSuccess) return rc;
   const std::vector<Event> moved(c.events.begin() + static_cast<std::ptrdiff_t>(first),
                                  c.events.end());
-  RecordVelocity(c.ledger, h->sender, h->receiver, LegsOf(h->op, h->sender, moved),
-                 c.block.height);
+  RecordVelocity(c.ledger, h->sender, h->receiver, LegsOf(h->op, h->sender, moved), c.block.height);
   Close(c.ledger, *h, HoldStatus::kApproved, c.sender, c.block.height, c.tx_id, op.reason);
   return RC::kSuccess;
 }
@@ -419,8 +417,7 @@ std::vector<Event> ExpireDueHolds(const StateStore& base, StateOverlay& view, ui
   Ledger ledger(view);
   // The deadline index is read from the committed state: this step runs
   // before any transaction of the block (as RefundDueEscrows).
-  for (const auto& [key, value] :
-       base.ScanPrefix(HoldDeadlinePrefix(), kMaxHoldExpiriesPerBlock)) {
+  for (const auto& [key, value] : base.ScanPrefix(HoldDeadlinePrefix(), kMaxHoldExpiriesPerBlock)) {
     if (key.size() != 17) std::abort();  // corrupt store
     const uint64_t deadline = IdFromKeySuffix(ByteSpan(key).first(9));
     if (deadline > height) break;  // keys are in (deadline, id) order

@@ -71,8 +71,8 @@ struct Hold {
   Hash tx_id;       // the held transaction
   Address sender;
   Address receiver;
-  Operation op;          // the held operation, applied as it is on approval
-  std::string asset;     // what is locked in the sender's balance
+  Operation op;       // the held operation, applied as it is on approval
+  std::string asset;  // what is locked in the sender's balance
   uint64_t amount = 0;
   uint64_t rule_id = 0;  // the first rule it tripped
   uint64_t created_height = 0;

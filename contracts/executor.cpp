@@ -397,9 +397,7 @@ struct OpRunner {
     return RC::kSuccess;
   }
 
-  RC operator()(const SettleBatch& op) const {
-    return internal::RunSettleBatch(c, sender_acc, op);
-  }
+  RC operator()(const SettleBatch& op) const { return internal::RunSettleBatch(c, sender_acc, op); }
   RC operator()(const ExchangeDeposit& op) const { return internal::RunExchangeDeposit(c, op); }
   RC operator()(const ExchangeWithdrawal& op) const {
     return internal::RunExchangeWithdrawal(c, sender_acc, op);

@@ -208,11 +208,10 @@ Result<GenesisDoc> ParseGenesis(std::string_view json) {
   if (d.GetErrorOffset() != 0) {
   }  // (offset is only meaningful on error)
   if (!d.IsObject()) return Schema("genesis", "must be a JSON object");
-  if (auto s = OnlyFields(
-          d,
-          {"chain_id", "timestamp_ms", "validators", "accounts", "assets", "balances",
-           "recovery_window_blocks", "comment"},
-          "genesis");
+  if (auto s = OnlyFields(d,
+                          {"chain_id", "timestamp_ms", "validators", "accounts", "assets",
+                           "balances", "recovery_window_blocks", "comment"},
+                          "genesis");
       !s) {
     return s.error();
   }

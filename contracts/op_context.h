@@ -49,8 +49,7 @@ ResultCode RunFxPayment(OpContext& c, const FxPayment& op);
 // settlement.cpp
 ResultCode RunSettleBatch(OpContext& c, const Account& sender, const SettleBatch& op);
 ResultCode RunExchangeDeposit(OpContext& c, const ExchangeDeposit& op);
-ResultCode RunExchangeWithdrawal(OpContext& c, const Account& sender,
-                                 const ExchangeWithdrawal& op);
+ResultCode RunExchangeWithdrawal(OpContext& c, const Account& sender, const ExchangeWithdrawal& op);
 
 // escrow.cpp
 ResultCode RunEscrowCreate(OpContext& c, const EscrowCreate& op);

@@ -70,8 +70,8 @@ struct Config {
   uint64_t block_cache_mb = 64;
   uint64_t write_buffer_mb = 32;
   uint64_t max_open_files = 1'000;
-  bool compression = true;      // Snappy
-  uint64_t retain_blocks = 0;   // 0: keep every block body (archive node)
+  bool compression = true;     // Snappy
+  uint64_t retain_blocks = 0;  // 0: keep every block body (archive node)
 
   // The chain store's options from [storage] (LevelDB tuning, retention).
   ChainStore::Options StoreOptions() const;

@@ -359,19 +359,19 @@ class NodeCore::Impl final : public consensus::Application, public AccountNonces
     const SyncProgress p = CurrentSync();
     if (tip_->height() + 1 >= sync_target_) {
       sync_.started_ms = 0;  // this catch-up is over
-      spdlog::info(
-          "caught up at height {}: {} blocks in {:.1f} s ({:.0f} blocks/s, {:.0f} tx/s)",
-          tip_->height(), tip_->height() - p.started_height,
-          double(now - std::min(now, p.started_ms)) / 1000.0, p.blocks_per_second,
-          p.txs_per_second);
+      spdlog::info("caught up at height {}: {} blocks in {:.1f} s ({:.0f} blocks/s, {:.0f} tx/s)",
+                   tip_->height(), tip_->height() - p.started_height,
+                   double(now - std::min(now, p.started_ms)) / 1000.0, p.blocks_per_second,
+                   p.txs_per_second);
       return;
     }
     if (now < last_sync_log_ms_ + opt_.sync_log_interval_ms) return;
     last_sync_log_ms_ = now;
-    spdlog::info("syncing: at height {}, peers at {}, {} blocks behind, {:.0f} blocks/s "
-                 "({:.0f} tx/s), about {} s to go",
-                 tip_->height(), p.target_height, p.blocks_behind, p.blocks_per_second,
-                 p.txs_per_second, p.eta_seconds);
+    spdlog::info(
+        "syncing: at height {}, peers at {}, {} blocks behind, {:.0f} blocks/s "
+        "({:.0f} tx/s), about {} s to go",
+        tip_->height(), p.target_height, p.blocks_behind, p.blocks_per_second, p.txs_per_second,
+        p.eta_seconds);
   }
 
   // ---- Commits
@@ -408,7 +408,8 @@ class NodeCore::Impl final : public consensus::Application, public AccountNonces
       ++stats_.committed_by_op[OpResultKey{op, exec.receipts[i].code}];
     }
     const uint64_t now_ms = sched_.NowMs();
-    if (commit_sent_ms_) phase_commit_.Observe((now_ms - std::min(now_ms, *commit_sent_ms_)) * 1000);
+    if (commit_sent_ms_)
+      phase_commit_.Observe((now_ms - std::min(now_ms, *commit_sent_ms_)) * 1000);
     prepare_sent_ms_.reset();
     commit_sent_ms_.reset();
     height_started_ms_ = now_ms;

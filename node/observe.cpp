@@ -31,7 +31,8 @@ class Exposition {
     const std::string bucket = std::string(name) + "_bucket";
     const std::string sep = labels.empty() ? "" : labels + ",";
     for (size_t i = 0; i < kLatencyBucketsMicros.size(); ++i) {
-      Sample(bucket, sep + "le=\"" + fmt::format("{}", double(kLatencyBucketsMicros[i]) / 1e6) + "\"",
+      Sample(bucket,
+             sep + "le=\"" + fmt::format("{}", double(kLatencyBucketsMicros[i]) / 1e6) + "\"",
              double(h.cumulative[i]));
     }
     Sample(bucket, sep + "le=\"+Inf\"", double(h.count));
@@ -84,15 +85,15 @@ std::string RenderMetrics(const ObservedNode& n) {
            double(c.synced_commits));
   for (const auto& [key, count] : s.committed_by_op) {
     const uint16_t code = key.code;
-    e.Metric("corridor_transactions_committed_total", "counter",
-             "Transactions committed by this process, by operation type and result "
-             "(ok, or the failure's code name).",
-             double(count),
-             "op=\"" + std::string(OpTypeName(static_cast<OpType>(key.op_type))) +
-                 "\",result=\"" +
-                 (code == 0 ? std::string("ok")
-                            : std::string(contracts::NameOf(static_cast<contracts::ResultCode>(code)))) +
-                 "\"");
+    e.Metric(
+        "corridor_transactions_committed_total", "counter",
+        "Transactions committed by this process, by operation type and result "
+        "(ok, or the failure's code name).",
+        double(count),
+        "op=\"" + std::string(OpTypeName(static_cast<OpType>(key.op_type))) + "\",result=\"" +
+            (code == 0 ? std::string("ok")
+                       : std::string(contracts::NameOf(static_cast<contracts::ResultCode>(code)))) +
+            "\"");
   }
   e.Metric("corridor_view_changes_total", "counter", "View changes this node started.",
            double(c.view_changes));
@@ -164,8 +165,8 @@ std::string RenderMetrics(const ObservedNode& n) {
              double(m.errors), "method=\"" + m.method + "\"");
   }
   for (const auto& m : n.rpc_methods) {
-    e.Histogram("corridor_rpc_request_duration_seconds", "Time in the method's handler.",
-                m.latency, "method=\"" + m.method + "\"");
+    e.Histogram("corridor_rpc_request_duration_seconds", "Time in the method's handler.", m.latency,
+                "method=\"" + m.method + "\"");
   }
   e.Metric("corridor_rpc_rate_limited_total", "counter", "Requests refused by the rate limit.",
            double(n.rpc_rate_limited));

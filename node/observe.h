@@ -34,7 +34,7 @@ struct ObservedNode {
   uint64_t rpc_requests = 0, rpc_rate_limited = 0, rpc_connections_open = 0;
   uint64_t rpc_websocket_sessions = 0;
   std::vector<RpcMethodFigures> rpc_methods;
-  uint64_t db_size_bytes = 0;                    // the chain store's files (ChainStore::DiskBytes)
+  uint64_t db_size_bytes = 0;  // the chain store's files (ChainStore::DiskBytes)
   // How old the last block may be before the node counts as stalled: the
   // longest a healthy network goes without a block (empty-block interval
   // plus a view change or two).

@@ -43,14 +43,15 @@ bool MaySignFor(const contracts::Account& acc, const Address& signer, const Publ
 
 }  // namespace
 
-std::optional<RpcError> CheckReadAccess(const Context& c, const Params& p,
-                                        std::string_view method, const Address* holder) {
+std::optional<RpcError> CheckReadAccess(const Context& c, const Params& p, std::string_view method,
+                                        const Address* holder) {
   if (c.call.admin) return std::nullopt;
   const rapidjson::Value* auth = p.Find("auth");
   if (auth == nullptr) {
     return Refused("auth_required",
-                   std::string(method) + " needs a signed request: pass 'auth' {signer, "
-                   "publicKey, timestamp, signature} signed by " +
+                   std::string(method) +
+                       " needs a signed request: pass 'auth' {signer, "
+                       "publicKey, timestamp, signature} signed by " +
                        (holder ? "the account's key or " : "") +
                        "a compliance account's key, or call as admin (docs/rpc.md §8.19)");
   }

@@ -33,10 +33,10 @@ std::vector<NamedMethod> RpcMethods(NodeApi& node, RpcApiOptions options) {
   auto shared = std::make_shared<const RpcApiOptions>(options);
   std::vector<NamedMethod> out;
   for (const auto& [name, method] : methods) {
-    out.push_back(
-        {name, [&node, shared, method = method](const rpc::Params& p, const rpc::CallContext& call) {
-           return method(rpc_methods::Context{node, *shared, call}, p);
-         }});
+    out.push_back({name, [&node, shared, method = method](const rpc::Params& p,
+                                                          const rpc::CallContext& call) {
+                     return method(rpc_methods::Context{node, *shared, call}, p);
+                   }});
   }
   return out;
 }

@@ -178,7 +178,8 @@ MethodResult ChainGetTransaction(const Context& c, const Params& p) {
   if (!committed) {
     // A committed transaction whose block body was pruned: its receipt and
     // location are still indexed.
-    if (auto loc = chain.blocks().FindTransaction(*id); loc && chain.blocks().IsPruned(loc->height)) {
+    if (auto loc = chain.blocks().FindTransaction(*id);
+        loc && chain.blocks().IsPruned(loc->height)) {
       auto receipts = chain.blocks().ReceiptsAt(loc->height);
       auto header = chain.blocks().HeaderAt(loc->height);
       if (!receipts || !header || loc->position >= receipts->size()) {

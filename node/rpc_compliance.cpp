@@ -20,7 +20,8 @@ uint64_t BE64At(const Bytes& k, size_t at) {
 
 std::optional<std::pair<uint64_t, uint64_t>> ParsePair(std::string_view text) {
   size_t colon = text.find(':');
-  if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size()) return std::nullopt;
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size())
+    return std::nullopt;
   uint64_t a = 0, b = 0;
   for (size_t i = 0; i < text.size(); ++i) {
     if (i == colon) continue;
@@ -170,8 +171,8 @@ MethodResult ComplianceGetRules(const Context& c, const Params& p) {
     add(contracts::ReadAmlRules(state, **asset));
   } else {
     // One entry per asset that has rules (at most the assets, each <= 64 rules).
-    for (const auto& [k, v] : state.ScanPrefix(contracts::AmlRuleListPrefix(),
-                                               c.options.max_assets)) {
+    for (const auto& [k, v] :
+         state.ScanPrefix(contracts::AmlRuleListPrefix(), c.options.max_assets)) {
       auto list = contracts::DecodeAmlRules(v);
       if (!list) return RpcError::Internal("malformed AML rule list");
       add(*list);

@@ -63,8 +63,8 @@ MethodResult ComplianceGetActivityRecords(const Context& c, const Params& p);
 // Allows the call when it is admin (loopback or bearer token), or when params
 // carry `auth` signed by a key of `*holder` (when given), or by a key of an
 // account with the compliance role. Otherwise -32003 with data.reason.
-std::optional<RpcError> CheckReadAccess(const Context& c, const Params& p,
-                                        std::string_view method, const Address* holder);
+std::optional<RpcError> CheckReadAccess(const Context& c, const Params& p, std::string_view method,
+                                        const Address* holder);
 
 // Asset records read once per call, for formatting amounts. An asset that
 // does not exist (a failed payment may name one) formats in minor units.

@@ -47,8 +47,8 @@ std::string CursorWithBalance(TxLocation loc, Int128 balance) {
 }  // namespace
 
 MethodResult AccountGetStatement(const Context& c, const Params& p) {
-  if (auto e = p.RejectUnknown(
-          {"address", "asset", "fromTime", "toTime", "cursor", "limit", "auth"})) {
+  if (auto e =
+          p.RejectUnknown({"address", "asset", "fromTime", "toTime", "cursor", "limit", "auth"})) {
     return std::move(*e);
   }
   auto addr = p.GetAddress("address");

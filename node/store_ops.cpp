@@ -85,8 +85,7 @@ int BackupCommand(const std::string& home, const std::string& out_path, std::ost
       err << "corridord: backup failed: " << m.error().message << "\n";
       return 1;
     }
-    out << "backup of a stopped node written to " << target << " in " << SecondsSince(t0)
-        << " s\n";
+    out << "backup of a stopped node written to " << target << " in " << SecondsSince(t0) << " s\n";
     PrintManifest(*m, out);
     return 0;
   }
@@ -138,12 +137,11 @@ int RestoreCommand(const std::string& in_path, const std::string& home, std::ost
   const auto t0 = std::chrono::steady_clock::now();
   auto report = RestoreBackup(o);
   if (!report) {
-    err << "corridord: restore refused (" << report.error().code << "): "
-        << report.error().message << "\n";
+    err << "corridord: restore refused (" << report.error().code << "): " << report.error().message
+        << "\n";
     return 1;
   }
-  out << "restored " << in_path << " into " << o.store.path << " in " << SecondsSince(t0)
-      << " s\n"
+  out << "restored " << in_path << " into " << o.store.path << " in " << SecondsSince(t0) << " s\n"
       << "  checked: manifest and section checksums, chain id, block hash, state root rebuilt "
          "from "
       << report->state_keys << " state values, commit certificate against the genesis validators\n";

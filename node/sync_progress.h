@@ -10,13 +10,13 @@
 namespace corridor::node {
 
 struct SyncProgress {
-  uint64_t started_height = 0;   // last committed height when syncing began
-  uint64_t started_ms = 0;       // scheduler time then
-  uint64_t target_height = 0;    // the height peers have reached
+  uint64_t started_height = 0;  // last committed height when syncing began
+  uint64_t started_ms = 0;      // scheduler time then
+  uint64_t target_height = 0;   // the height peers have reached
   uint64_t blocks_behind = 0;
   double blocks_per_second = 0;  // 0 until a block was adopted
   double txs_per_second = 0;
-  uint64_t eta_seconds = 0;      // 0 when the rate is not known yet
+  uint64_t eta_seconds = 0;  // 0 when the rate is not known yet
 };
 
 }  // namespace corridor::node

@@ -96,7 +96,8 @@ int main(int argc, char** argv) {
     nonces.push_back(acc ? acc->next_nonce : 0);
   }
   std::vector<Address> to;
-  for (const auto& r : receivers) to.push_back(Address::FromPublicKey(contracts::DevKey(r).public_key()));
+  for (const auto& r : receivers)
+    to.push_back(Address::FromPublicKey(contracts::DevKey(r).public_key()));
 
   contracts::Executor exec(contracts::Executor::Options{false});
   const auto t0 = std::chrono::steady_clock::now();
@@ -152,11 +153,9 @@ int main(int argc, char** argv) {
     }
     txs += per_block;
     if ((b + 1) % 1000 == 0 || b + 1 == blocks) {
-      const double s =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       std::fprintf(stderr, "  %llu blocks, %llu payments, %.1f s\n",
-                   static_cast<unsigned long long>(b + 1), static_cast<unsigned long long>(txs),
-                   s);
+                   static_cast<unsigned long long>(b + 1), static_cast<unsigned long long>(txs), s);
     }
   }
   std::printf("chain at height %llu (%llu payments written) in %s\n",

@@ -97,8 +97,8 @@ int ComplianceRuleSet(Cli& cli) {
     if (!id) return cli.Fail(id.error());
     op.rule_id = *id;
   }
-  for (auto [flag, out] : {std::pair{"window", &op.window_blocks},
-                           std::pair{"max-count", &op.max_count}}) {
+  for (auto [flag, out] :
+       {std::pair{"window", &op.window_blocks}, std::pair{"max-count", &op.max_count}}) {
     if (!cli.Has(flag)) continue;
     auto v = ParseUintFlag(flag, cli.Flag(flag));
     if (!v) return cli.Fail(v.error());
@@ -180,7 +180,8 @@ int ComplianceHeld(Cli& cli) {
   } else {
     t.Print(cli.out());
   }
-  if (auto next = JsonString(r->value(), "nextCursor")) cli.out() << "more: --cursor " << *next << "\n";
+  if (auto next = JsonString(r->value(), "nextCursor"))
+    cli.out() << "more: --cursor " << *next << "\n";
   return kExitOk;
 }
 
@@ -250,7 +251,8 @@ int ComplianceRecords(Cli& cli) {
   } else {
     t.Print(cli.out());
   }
-  if (auto next = JsonUint(r->value(), "nextFromId")) cli.out() << "more: --from-id " << *next << "\n";
+  if (auto next = JsonUint(r->value(), "nextFromId"))
+    cli.out() << "more: --from-id " << *next << "\n";
   return kExitOk;
 }
 

@@ -26,7 +26,7 @@ constexpr std::chrono::milliseconds kPollInterval = 250ms;
 constexpr int kMaxNonceBumps = 16;
 
 struct TxState {
-  std::string status;  // pending, committed, failed, held, unknown
+  std::string status;               // pending, committed, failed, held, unknown
   std::optional<uint64_t> hold_id;  // held: the hold in the review queue
   std::string hold_status;          // held: open, approved, rejected, expired
   std::optional<uint64_t> height;

@@ -202,8 +202,8 @@ void BM_SettleBatchCommit(benchmark::State& state) {
   for (auto _ : state) {
     state.PauseTiming();
     auto txs = f.Batch(n, offset++);
-    BlockExecution ex = exec.Propose(
-        f.store->state(), txs, {"corridor-local", *f.store->blocks().LastHeight() + 1, 0}, 1);
+    BlockExecution ex = exec.Propose(f.store->state(), txs,
+                                     {"corridor-local", *f.store->blocks().LastHeight() + 1, 0}, 1);
     if (ex.receipts.size() != 1 || ex.receipts[0].code != 0) {
       state.SkipWithError("the batch did not apply");
       return;

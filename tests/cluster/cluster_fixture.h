@@ -152,9 +152,9 @@ class Cluster : public ::testing::Test {
 
   static std::string Submit(size_t node, const std::string& from, const std::string& to,
                             uint64_t nonce, uint64_t amount) {
-    return SubmitOp(node, from, nonce,
-                    Payment{Address::FromPublicKey(contracts::DevKey(to).public_key()), "USD",
-                            amount});
+    return SubmitOp(
+        node, from, nonce,
+        Payment{Address::FromPublicKey(contracts::DevKey(to).public_key()), "USD", amount});
   }
   // Signs `op` as dev key `from` with `nonce` and submits it to `node`;
   // returns the transaction id.
@@ -186,6 +186,5 @@ class Cluster : public ::testing::Test {
   static inline uint16_t rpc_base_ = 0;
   static inline std::vector<Process> procs_;
 };
-
 
 }  // namespace corridor

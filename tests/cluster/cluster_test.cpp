@@ -18,12 +18,12 @@
 #include <iostream>
 #include <optional>
 
+#include "cluster_fixture.h"
 #include "contracts/genesis.h"
 #include "p2p/peer_manager.h"
 #include "rpc/client.h"
 #include "rpc/ws_client.h"
 #include "tests/support/process.h"
-#include "cluster_fixture.h"
 
 namespace corridor {
 namespace {

@@ -113,8 +113,7 @@ TEST_F(ComplianceCluster, HoldApproveRejectThenHaltResumeRecoveryWindow) {
 
   // 2. Another is held and rejected: alice gets the 2,000.00 back.
   const std::string alice_mid = Available(0, Dev("alice"), "USD");
-  const std::string second =
-      SubmitAndWait("alice", alice, Payment{Dev("bob"), "USD", 2'000'00});
+  const std::string second = SubmitAndWait("alice", alice, Payment{Dev("bob"), "USD", 2'000'00});
   EXPECT_EQ(Outcome(second).first, "held");
   const std::string hold2 = HoldField(0, second, "holdId");
   ASSERT_FALSE(hold2.empty());

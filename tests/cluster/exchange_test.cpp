@@ -147,9 +147,9 @@ TEST_F(ExchangeCluster, FxPaymentEscrowRefundAndThousandTradeBatch) {
   for (int i = 0; i < 1000; ++i) {
     int buyer = i % kTraders, seller = (i * 7 + 3) % kTraders;
     if (seller == buyer) seller = (seller + 1) % kTraders;
-    batch.trades.push_back(Trade{"T" + std::to_string(i), Dev(TraderName(buyer)),
-                                 Dev(TraderName(seller)), "EUR", static_cast<uint64_t>(1'00 + i % 10), "USD",
-                                 static_cast<uint64_t>(1'10 + i % 13)});
+    batch.trades.push_back(
+        Trade{"T" + std::to_string(i), Dev(TraderName(buyer)), Dev(TraderName(seller)), "EUR",
+              static_cast<uint64_t>(1'00 + i % 10), "USD", static_cast<uint64_t>(1'10 + i % 13)});
   }
   const auto start = std::chrono::steady_clock::now();
   auto settled = SubmitAll("exchange", exchange, {batch});

@@ -683,9 +683,9 @@ TEST_F(WalletCli, ExchangeDepositAndWithdrawalByReference) {
 TEST_F(WalletCli, HashLockedEscrowClaimedAndDeclinedEscrowRefunded) {
   const uint64_t alice = Cents(0, "alice", "USD"), bob = Cents(0, "bob", "USD");
   // A hash-locked escrow: bob claims it with the secret.
-  CommandResult r = Corridor(0, {"escrow", "create", "--from", "alice", "--to", "bob", "--asset",
-                                 "USD", "--amount", "25.00", "--deadline-in", "200", "--secret",
-                                 "open sesame", "--wait"});
+  CommandResult r = Corridor(
+      0, {"escrow", "create", "--from", "alice", "--to", "bob", "--asset", "USD", "--amount",
+          "25.00", "--deadline-in", "200", "--secret", "open sesame", "--wait"});
   ASSERT_EQ(r.exit_code, 0) << last_command_;
   const std::string claimed = Field(r.out, "escrow");
   ASSERT_FALSE(claimed.empty()) << last_command_;
@@ -693,8 +693,8 @@ TEST_F(WalletCli, HashLockedEscrowClaimedAndDeclinedEscrowRefunded) {
   EXPECT_EQ(r.exit_code, 1) << last_command_;
   EXPECT_EQ(r.err.rfind("corridor: wrong_preimage", 0), 0u) << r.err;
   SyncAll();
-  r = Corridor(1, {"escrow", "release", claimed, "--from", "bob", "--preimage", "open sesame",
-                   "--wait"});
+  r = Corridor(
+      1, {"escrow", "release", claimed, "--from", "bob", "--preimage", "open sesame", "--wait"});
   ASSERT_EQ(r.exit_code, 0) << last_command_;
   ExpectOnAllNodes(Field(r.out, "id"), "committed", "success");
   // A second escrow bob declines: alice is refunded.
@@ -719,16 +719,16 @@ TEST_F(WalletCli, HashLockedEscrowClaimedAndDeclinedEscrowRefunded) {
 }
 
 TEST_F(WalletCli, DisputedPaymentHeldAndPartlyRefundedByAnArbiter) {
-  CommandResult r = Corridor(
-      0, {"role", "grant", "--from", "admin", "--account", "oracle", "--role", "arbiter", "--wait"});
+  CommandResult r = Corridor(0, {"role", "grant", "--from", "admin", "--account", "oracle",
+                                 "--role", "arbiter", "--wait"});
   ASSERT_EQ(r.exit_code, 0) << last_command_;
   const std::string payment = Pay(0, "alice", "bob", "40.00", {"--wait"});
   ASSERT_FALSE(payment.empty());
   ExpectOnAllNodes(payment, "committed", "success");
   SyncAll();
   const uint64_t alice = Cents(0, "alice", "USD"), bob = Cents(0, "bob", "USD");
-  r = Corridor(1, {"dispute", "open", payment, "--from", "alice", "--reason",
-                   "goods not delivered", "--hold", "--wait"});
+  r = Corridor(1, {"dispute", "open", payment, "--from", "alice", "--reason", "goods not delivered",
+                   "--hold", "--wait"});
   ASSERT_EQ(r.exit_code, 0) << last_command_;
   const std::string id = Field(r.out, "dispute");
   ASSERT_FALSE(id.empty()) << last_command_;

@@ -104,10 +104,9 @@ class AmlTest : public ::testing::Test {
 TEST(AmlOpsTest, EncodingRoundTripsAndIsBounded) {
   AmlRuleSet rule = Threshold("USD", 500, "US", "DE");
   rule.rule_id = 7;
-  for (Operation op :
-       {Operation(rule), Operation(Velocity("EUR", 100, 0, 5)), Operation(AmlRuleRemove{3}),
-        Operation(HoldApprove{4, "documents checked"}), Operation(HoldReject{5, "sanctioned"}),
-        Operation(AmlSetHoldExpiry{20})}) {
+  for (Operation op : {Operation(rule), Operation(Velocity("EUR", 100, 0, 5)),
+                       Operation(AmlRuleRemove{3}), Operation(HoldApprove{4, "documents checked"}),
+                       Operation(HoldReject{5, "sanctioned"}), Operation(AmlSetHoldExpiry{20})}) {
     Writer w;
     EncodeOperation(w, op);
     Reader r(w.data());
@@ -129,8 +128,8 @@ TEST(AmlOpsTest, EncodingRoundTripsAndIsBounded) {
   Operation o;
   EXPECT_FALSE(DecodeOperation(r, o));
   EXPECT_EQ(r.error().code, "bad_rule_kind");
-  for (Operation op : {Operation(Threshold("USD", 1, "USA")),
-                       Operation(HoldReject{1, std::string(257, 'x')})}) {
+  for (Operation op :
+       {Operation(Threshold("USD", 1, "USA")), Operation(HoldReject{1, std::string(257, 'x')})}) {
     Writer w2;
     EncodeOperation(w2, op);
     Reader r2(w2.data());
@@ -150,8 +149,8 @@ TEST_F(AmlTest, MalformedRulesAndDecisionsAreBadField) {
   for (Operation op :
        {Operation(lower), Operation(threshold_with_window), Operation(threshold_with_count),
         Operation(Velocity("USD", 0, 100, 0)), Operation(Velocity("USD", 10, 0, 0)),
-        Operation(Velocity("USD", kMaxVelocityWindowBlocks + 1, 1, 0)),
-        Operation(AmlRuleRemove{0}), Operation(HoldApprove{0, "ok"}), Operation(HoldApprove{1, ""}),
+        Operation(Velocity("USD", kMaxVelocityWindowBlocks + 1, 1, 0)), Operation(AmlRuleRemove{0}),
+        Operation(HoldApprove{0, "ok"}), Operation(HoldApprove{1, ""}),
         Operation(HoldReject{1, "tab\there"}), Operation(AmlSetHoldExpiry{0}),
         Operation(AmlSetHoldExpiry{kMaxHoldExpiryBlocks + 1})}) {
     EXPECT_EQ(chain.Check(chain.Tx("compliance", op)), RC::kBadField) << NameOf(op);
@@ -323,10 +322,10 @@ TEST_F(AmlTest, VelocityAtTheLastHeightOfAWindow) {
 TEST_F(AmlTest, VelocityCountLimitsTheNumberOfPayments) {
   const uint64_t rule = SetRule(Velocity("USD", 5, 0, 2));  // windows [5,9], [10,14]
   EmptyBlocksUntil(6);
-  EXPECT_EQ(chain.Run("alice", PayBob(1)), RC::kSuccess);   // 7
-  EXPECT_EQ(chain.Run("alice", PayBob(1)), RC::kSuccess);   // 8
-  EXPECT_EQ(chain.Run("alice", PayBob(1)), RC::kHeld);      // 9: the third
-  EXPECT_EQ(chain.Run("alice", PayBob(1)), RC::kSuccess);   // 10: next window
+  EXPECT_EQ(chain.Run("alice", PayBob(1)), RC::kSuccess);  // 7
+  EXPECT_EQ(chain.Run("alice", PayBob(1)), RC::kSuccess);  // 8
+  EXPECT_EQ(chain.Run("alice", PayBob(1)), RC::kHeld);     // 9: the third
+  EXPECT_EQ(chain.Run("alice", PayBob(1)), RC::kSuccess);  // 10: next window
   EXPECT_EQ(Records().at(0).rule_id, rule);
   EXPECT_NE(Records().at(0).reason.find("transaction 3 above 2"), std::string::npos);
 }

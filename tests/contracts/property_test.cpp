@@ -44,9 +44,9 @@ GenesisDoc PropertyGenesis() {
     }
   }
   // A liquidity provider for fx_payment and a custody account for deposits.
-  for (auto [name, role] : {std::pair{"lp", Role::kLiquidityProvider},
-                            std::pair{"custody", Role::kCustody},
-                            std::pair{"arb", Role::kArbiter}}) {
+  for (auto [name, role] :
+       {std::pair{"lp", Role::kLiquidityProvider}, std::pair{"custody", Role::kCustody},
+        std::pair{"arb", Role::kArbiter}}) {
     GenesisAccount a;
     a.address = Addr(name);
     a.kyc_level = 3;
@@ -122,7 +122,7 @@ struct EscrowTargets {
   uint64_t count = 0;
   std::map<Address, std::vector<uint64_t>> open_by_sender;
   std::map<Address, std::vector<std::pair<Hash, uint64_t>>> payments_by_party;  // (tx, amount)
-  std::vector<std::pair<uint64_t, uint64_t>> open_disputes;                      // (id, amount)
+  std::vector<std::pair<uint64_t, uint64_t>> open_disputes;                     // (id, amount)
 };
 
 EscrowTargets ReadEscrowTargets(const StateStore& state) {
@@ -138,7 +138,8 @@ EscrowTargets ReadEscrowTargets(const StateStore& state) {
     t.payments_by_party[p->from].emplace_back(tx, p->amount);
     t.payments_by_party[p->to].emplace_back(tx, p->amount);
   }
-  for (const auto& [k, v] : state.ScanPrefix(DisputeStatusPrefix(DisputeStatus::kOpen), 1'000'000)) {
+  for (const auto& [k, v] :
+       state.ScanPrefix(DisputeStatusPrefix(DisputeStatus::kOpen), 1'000'000)) {
     auto d = ReadDispute(state, IdFromKeySuffix(k));
     t.open_disputes.emplace_back(d->id, d->amount);
   }
@@ -157,21 +158,22 @@ Operation RandomDisputeOp(std::mt19937_64& rng, const Address& sender,
   }
   auto own = targets.payments_by_party.find(sender);
   if (own == targets.payments_by_party.end() || rng() % 8 == 0) {
-    if (targets.payments_by_party.empty()) return DisputeOpen{Sha256(AsBytes("none")), 1, false, "r"};
+    if (targets.payments_by_party.empty())
+      return DisputeOpen{Sha256(AsBytes("none")), 1, false, "r"};
     auto it = targets.payments_by_party.begin();
     std::advance(it, rng() % targets.payments_by_party.size());
     own = it;
   }
   auto [tx, amount] = own->second[rng() % own->second.size()];
-  return DisputeOpen{tx, rng() % (amount + 1) + 1, rng() % 2 == 0, "reason " + std::to_string(rng() % 9)};
+  return DisputeOpen{tx, rng() % (amount + 1) + 1, rng() % 2 == 0,
+                     "reason " + std::to_string(rng() % 9)};
 }
 
 // Escrow operations: creates with and without arbiter / hash lock and short
 // deadlines (many end in the automatic refund), releases with right and wrong
 // preimages, cancels by whoever sends them.
 Operation RandomEscrowOp(std::mt19937_64& rng, const Address& sender, const Address& to,
-                         const std::string& asset, const EscrowTargets& escrows,
-                         uint64_t height) {
+                         const std::string& asset, const EscrowTargets& escrows, uint64_t height) {
   auto preimage = [&](uint64_t k) {
     std::string s = "preimage-" + std::to_string(k);
     return Bytes(s.begin(), s.end());
@@ -314,7 +316,7 @@ Operation RandomOp(std::mt19937_64& rng, const std::string& sender,
   if (r < 70) return Payment{user(), asset(), rng() % 3000 + 1};
   if (r < 75) {
     size_t src = rng() % kAssets.size(), dst = (src + 1 + rng() % 2) % kAssets.size();
-    return FxPayment{user(),           kAssets[src],    kAssets[dst],
+    return FxPayment{user(),           kAssets[src],     kAssets[dst],
                      rng() % 2000 + 1, rng() % 4000 + 1, Addr("lp")};
   }
   if (r < 80) {
@@ -392,9 +394,9 @@ TEST(PropertyTest, DeterministicAndConserving) {
   EXPECT_GT(events[static_cast<uint16_t>(EventType::kBatchSettled)], 0);
   EXPECT_GT(events[static_cast<uint16_t>(EventType::kFxConverted)], 0);
   // Escrows were created, released, cancelled and refunded at their deadline.
-  for (EventType t : {EventType::kEscrowCreated, EventType::kEscrowReleased,
-                      EventType::kEscrowRefunded, EventType::kDisputeOpened,
-                      EventType::kDisputeResolved, EventType::kHoldPlaced}) {
+  for (EventType t :
+       {EventType::kEscrowCreated, EventType::kEscrowReleased, EventType::kEscrowRefunded,
+        EventType::kDisputeOpened, EventType::kDisputeResolved, EventType::kHoldPlaced}) {
     EXPECT_GT(events[static_cast<uint16_t>(t)], 0) << EventTypeName(static_cast<uint16_t>(t));
   }
   // Payments were held, and holds approved, rejected and expired.
@@ -408,12 +410,11 @@ TEST(PropertyTest, DeterministicAndConserving) {
             << " expired " << events[static_cast<uint16_t>(EventType::kHoldExpired)] << "\n";
   std::cout << "settled batches " << events[static_cast<uint16_t>(EventType::kBatchSettled)]
             << ", fx payments " << events[static_cast<uint16_t>(EventType::kFxConverted)]
-            << ", escrows created "
-            << events[static_cast<uint16_t>(EventType::kEscrowCreated)] << " released "
-            << events[static_cast<uint16_t>(EventType::kEscrowReleased)] << " refunded "
-            << events[static_cast<uint16_t>(EventType::kEscrowRefunded)] << ", disputes opened "
-            << events[static_cast<uint16_t>(EventType::kDisputeOpened)] << " held "
-            << events[static_cast<uint16_t>(EventType::kHoldPlaced)] << " resolved "
+            << ", escrows created " << events[static_cast<uint16_t>(EventType::kEscrowCreated)]
+            << " released " << events[static_cast<uint16_t>(EventType::kEscrowReleased)]
+            << " refunded " << events[static_cast<uint16_t>(EventType::kEscrowRefunded)]
+            << ", disputes opened " << events[static_cast<uint16_t>(EventType::kDisputeOpened)]
+            << " held " << events[static_cast<uint16_t>(EventType::kHoldPlaced)] << " resolved "
             << events[static_cast<uint16_t>(EventType::kDisputeResolved)] << "\n";
 }
 

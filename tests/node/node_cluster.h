@@ -88,8 +88,7 @@ class Cluster {
  public:
   // `n` validators (validator-1..n of the development network).
   // `store_options` and `core_options` adjust every node's settings.
-  explicit Cluster(size_t n,
-                   std::function<void(ChainStore::Options&)> store_options = nullptr,
+  explicit Cluster(size_t n, std::function<void(ChainStore::Options&)> store_options = nullptr,
                    std::function<void(NodeCoreOptions&)> core_options = nullptr)
       : doc_(contracts::DevNetworkGenesis(n)),
         store_options_(std::move(store_options)),
@@ -100,11 +99,11 @@ class Cluster {
     fs::remove_all(root_);
     for (size_t i = 0; i < n; ++i) {
       ClusterNode node{root_ / ("v" + std::to_string(i + 1)),
-                    DevKey("validator-" + std::to_string(i + 1)),
-                    nullptr,
-                    nullptr,
-                    nullptr,
-                    nullptr};
+                       DevKey("validator-" + std::to_string(i + 1)),
+                       nullptr,
+                       nullptr,
+                       nullptr,
+                       nullptr};
       nodes_.push_back(std::move(node));
       Open(i);
     }

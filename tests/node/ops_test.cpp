@@ -72,11 +72,11 @@ TEST(Metrics, RpcMeterCountsCallsErrorsAndLatencyPerMethod) {
   rpc::MethodTable table;
   RpcMeter meter;
   MeteredRegistry<rpc::MethodTable> metered(table, meter);
-  ASSERT_TRUE(metered.Register("echo", [](const rpc::Params& p, const rpc::CallContext&)
-                                            -> rpc::MethodResult {
-    if (auto e = p.RejectUnknown({})) return std::move(*e);
-    return rpc::Json::Bool(true);
-  }));
+  ASSERT_TRUE(metered.Register(
+      "echo", [](const rpc::Params& p, const rpc::CallContext&) -> rpc::MethodResult {
+        if (auto e = p.RejectUnknown({})) return std::move(*e);
+        return rpc::Json::Bool(true);
+      }));
   rpc::Dispatcher d(table, rpc::DispatchLimits{}, nullptr);
   rpc::CallContext ctx;
   d.Handle(R"({"jsonrpc":"2.0","id":1,"method":"echo"})", ctx);
@@ -187,9 +187,9 @@ TEST(Backup, TakenWhileCommittingRestoresToANodeThatAgrees) {
 
   const size_t joined = c.AddNode(DevKey("observer-1"), home);
   EXPECT_EQ(c.height(joined), manifest->height) << "starts at the backup's height";
-  ASSERT_TRUE(c.clock.RunUntil([&] { return c.height(joined) >= c.height(0) &&
-                                            c.core(0).GetStatus().mempool_txs == 0; },
-                               60'000));
+  ASSERT_TRUE(c.clock.RunUntil(
+      [&] { return c.height(joined) >= c.height(0) && c.core(0).GetStatus().mempool_txs == 0; },
+      60'000));
   c.ExpectAgreement();
   EXPECT_EQ(c.Balance(joined, "bob"), c.Balance(0, "bob"));
   EXPECT_EQ(c.store(joined).state().Root(), c.store(0).state().Root());
@@ -311,11 +311,11 @@ TEST(Backup, ForgedStateIsRefusedByTheRecomputedStateRoot) {
         Bytes key{StateStore::kValuePrefix};
         key.insert(key.end(), k.begin(), k.end());
         v.back() ^= 0x40;
-        ASSERT_TRUE((*store)->db().Put(leveldb::WriteOptions(),
-                                       leveldb::Slice(reinterpret_cast<const char*>(key.data()),
-                                                      key.size()),
-                                       leveldb::Slice(reinterpret_cast<const char*>(v.data()),
-                                                      v.size()))
+        ASSERT_TRUE((*store)
+                        ->db()
+                        .Put(leveldb::WriteOptions(),
+                             leveldb::Slice(reinterpret_cast<const char*>(key.data()), key.size()),
+                             leveldb::Slice(reinterpret_cast<const char*>(v.data()), v.size()))
                         .ok());
         changed = true;
       }

@@ -34,8 +34,8 @@ class RpcComplianceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     // 1: a USD threshold of 100.00.
-    node_.Commit({node_.Tx("compliance", AmlRuleSet{0, AmlRuleKind::kThreshold, "USD", "", "",
-                                                     100'00, 0, 0})});
+    node_.Commit({node_.Tx("compliance",
+                           AmlRuleSet{0, AmlRuleKind::kThreshold, "USD", "", "", 100'00, 0, 0})});
     // 2: two payments held, one paid.
     held_ = node_.Pay("alice", "bob", "USD", 500'00, "INV-1");
     rejected_ = node_.Pay("alice", "bob", "USD", 700'00, "INV-2", 1);
@@ -98,25 +98,25 @@ TEST_F(RpcComplianceTest, ListHeldForAdminsAndComplianceSignersOnly) {
   EXPECT_EQ(Str(holds[0], "type"), "payment");
   EXPECT_EQ(Str(ResultOf(admin), "nextCursor"), "null");
 
-  auto signed_ok = node_.Call("compliance_listHeld",
-                              "{" + Auth("compliance", "compliance_listHeld") + "}");
+  auto signed_ok =
+      node_.Call("compliance_listHeld", "{" + Auth("compliance", "compliance_listHeld") + "}");
   EXPECT_EQ(ResultOf(signed_ok)["holds"].Size(), 1u);
 
   auto alice = node_.Call("compliance_listHeld", "{" + Auth("alice", "compliance_listHeld") + "}");
   EXPECT_EQ(ErrorData(alice, "reason"), "not_authorized");
   // Signed for another method, by another key, or too old.
-  auto other = node_.Call("compliance_listHeld",
-                          "{" + Auth("compliance", "compliance_getRules") + "}");
+  auto other =
+      node_.Call("compliance_listHeld", "{" + Auth("compliance", "compliance_getRules") + "}");
   EXPECT_EQ(ErrorData(other, "reason"), "bad_auth_signature");
-  auto wrong_key = node_.Call("compliance_listHeld",
-                              "{" + Auth("compliance", "compliance_listHeld", {}, kNow, "alice") +
-                                  "}");
+  auto wrong_key =
+      node_.Call("compliance_listHeld",
+                 "{" + Auth("compliance", "compliance_listHeld", {}, kNow, "alice") + "}");
   EXPECT_EQ(ErrorData(wrong_key, "reason"), "bad_auth_signature");
   auto old = node_.Call("compliance_listHeld",
                         "{" + Auth("compliance", "compliance_listHeld", {}, kNow - 300'001) + "}");
   EXPECT_EQ(ErrorData(old, "reason"), "auth_expired");
-  auto stranger = node_.Call("compliance_listHeld",
-                             "{" + Auth("nobody", "compliance_listHeld") + "}");
+  auto stranger =
+      node_.Call("compliance_listHeld", "{" + Auth("nobody", "compliance_listHeld") + "}");
   EXPECT_EQ(ErrorData(stranger, "reason"), "unknown_signer");
   EXPECT_EQ(ErrorCode(node_.Call("compliance_listHeld", R"({"auth":5})")), rpc::kInvalidParams);
 }
@@ -146,9 +146,9 @@ TEST_F(RpcComplianceTest, RulesAndActivityRecords) {
   EXPECT_EQ(ResultOf(node_.Call("compliance_getRules", "{}", true))["rules"].Size(), 1u);
   EXPECT_EQ(ErrorCode(node_.Call("compliance_getRules", "{}")), rpc::kUnauthorized);
 
-  auto records = node_.Call(
-      "compliance_getActivityRecords",
-      R"({"limit":2,)" + Auth("compliance", "compliance_getActivityRecords") + "}");
+  auto records =
+      node_.Call("compliance_getActivityRecords",
+                 R"({"limit":2,)" + Auth("compliance", "compliance_getActivityRecords") + "}");
   const auto& page = ResultOf(records);
   ASSERT_EQ(page["records"].Size(), 2u);
   EXPECT_EQ(Str(page["records"][0], "kind"), "held");
@@ -171,8 +171,7 @@ TEST(RpcPrivacyTest, HistoryAndStatementsOnlyForTheHolderComplianceAndAdmin) {
   const Address alice = Addr("alice");
   const std::string history = R"({"address":")" + alice.ToString() + R"(")";
   const std::string statement = R"({"address":")" + alice.ToString() +
-                                R"(","asset":"USD","fromTime":0,"toTime":)" +
-                                std::to_string(kNow) ;
+                                R"(","asset":"USD","fromTime":0,"toTime":)" + std::to_string(kNow);
   auto call = [&](const char* method, const std::string& params, const std::string& auth,
                   bool admin = false) {
     return node.Call(method, params + (auth.empty() ? "" : "," + auth) + "}", admin);

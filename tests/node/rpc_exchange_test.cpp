@@ -23,18 +23,20 @@ class RpcExchangeTest : public ::testing::Test {
                   node_.Tx("admin", GrantRole{Addr("exchange"), Role::kLiquidityProvider}),
                   node_.Tx("admin", GrantRole{Addr("exchange"), Role::kCustody}, "", 1)});
     // 2: alice sends bob 10.00 EUR paying USD; a new rate is published.
-    fx_tx_ = node_.Tx("alice", FxPayment{Addr("bob"), "USD", "EUR", 10'00, 11'00, Addr("exchange")});
+    fx_tx_ =
+        node_.Tx("alice", FxPayment{Addr("bob"), "USD", "EUR", 10'00, 11'00, Addr("exchange")});
     node_.Commit({fx_tx_, node_.Tx("oracle", PublishRate{"USD", "EUR", 93, 100, 2, 20})});
     // 3: a batch: alice buys 1.00 EUR from bob for 1.10 USD; a failing batch
     //    (its second trade overdraws bob); a deposit.
-    batch_tx_ = node_.Tx("exchange", SettleBatch{"B-1", {Trade{"T-1", Addr("alice"), Addr("bob"),
-                                                              "EUR", 1'00, "USD", 1'10}}});
-    failed_tx_ = node_.Tx("exchange",
-                          SettleBatch{"B-2",
-                                      {Trade{"T-1", Addr("alice"), Addr("bob"), "EUR", 1, "USD", 1},
-                                       Trade{"T-2", Addr("alice"), Addr("bob"), "EUR",
-                                             900'000'000'00, "USD", 1}}},
-                          "", 1);
+    batch_tx_ = node_.Tx(
+        "exchange",
+        SettleBatch{"B-1", {Trade{"T-1", Addr("alice"), Addr("bob"), "EUR", 1'00, "USD", 1'10}}});
+    failed_tx_ = node_.Tx(
+        "exchange",
+        SettleBatch{"B-2",
+                    {Trade{"T-1", Addr("alice"), Addr("bob"), "EUR", 1, "USD", 1},
+                     Trade{"T-2", Addr("alice"), Addr("bob"), "EUR", 900'000'000'00, "USD", 1}}},
+        "", 1);
     node_.Commit({batch_tx_, failed_tx_,
                   node_.Tx("alice", ExchangeDeposit{Addr("exchange"), "USD", 5'00, "DEP-9"})});
     ASSERT_EQ(node_.height(), 3u);
@@ -67,8 +69,8 @@ TEST_F(RpcExchangeTest, FxGetRateLatestAndAtAHeight) {
   auto future = node_.Call("fx_getRate", R"({"pair":"USD/EUR","height":99})");
   EXPECT_EQ(ErrorCode(future), rpc::kInvalidParams);
   EXPECT_EQ(ErrorData(future, "reason"), "future_height");
-  for (const char* bad : {R"({"pair":"USDEUR"})", R"({"pair":"USD/USD"})", R"({"pair":"usd/EUR"})",
-                          R"({})"}) {
+  for (const char* bad :
+       {R"({"pair":"USDEUR"})", R"({"pair":"USD/USD"})", R"({"pair":"usd/EUR"})", R"({})"}) {
     EXPECT_EQ(ErrorCode(node_.Call("fx_getRate", bad)), rpc::kInvalidParams) << bad;
   }
 }
@@ -79,9 +81,9 @@ TEST_F(RpcExchangeTest, FxGetRateHistoryPagesInHeightOrder) {
   ASSERT_EQ(page["rates"].Size(), 1u);
   EXPECT_EQ(page["rates"][0]["publishedHeight"].GetUint64(), 1u);
   ASSERT_TRUE(page.HasMember("nextFromHeight"));
-  auto next = node_.Call("fx_getRateHistory",
-                         R"({"pair":"USD/EUR","limit":1,"fromHeight":)" +
-                             std::to_string(page["nextFromHeight"].GetUint64()) + "}");
+  auto next =
+      node_.Call("fx_getRateHistory", R"({"pair":"USD/EUR","limit":1,"fromHeight":)" +
+                                          std::to_string(page["nextFromHeight"].GetUint64()) + "}");
   const auto& page2 = ResultOf(next);
   ASSERT_EQ(page2["rates"].Size(), 1u);
   EXPECT_EQ(page2["rates"][0]["publishedHeight"].GetUint64(), 2u);
@@ -101,8 +103,7 @@ TEST_F(RpcExchangeTest, SettlementGetBatch) {
   // The failed batch is not recorded; its receipt says where it failed.
   auto missing = node_.Call("settlement_getBatch", R"({"batchId":"B-2"})");
   EXPECT_EQ(ErrorCode(missing), rpc::kNotFound);
-  EXPECT_EQ(ErrorCode(node_.Call("settlement_getBatch", R"({"batchId":""})")),
-            rpc::kInvalidParams);
+  EXPECT_EQ(ErrorCode(node_.Call("settlement_getBatch", R"({"batchId":""})")), rpc::kInvalidParams);
 }
 
 TEST_F(RpcExchangeTest, TransactionsShowTradesAndTheFailingTrade) {
@@ -137,12 +138,12 @@ TEST_F(RpcExchangeTest, TransactionsShowTradesAndTheFailingTrade) {
 }
 
 TEST_F(RpcExchangeTest, ExchangeGetReference) {
-  auto r = node_.Call("exchange_getReference",
-                      R"({"custody":)" + Q(Addr("exchange").ToString()) + R"(,"reference":"DEP-9"})");
+  auto r = node_.Call("exchange_getReference", R"({"custody":)" + Q(Addr("exchange").ToString()) +
+                                                   R"(,"reference":"DEP-9"})");
   EXPECT_EQ(ResultOf(r)["height"].GetUint64(), 3u);
-  auto none = node_.Call("exchange_getReference", R"({"custody":)" +
-                                                      Q(Addr("exchange").ToString()) +
-                                                      R"(,"reference":"DEP-10"})");
+  auto none =
+      node_.Call("exchange_getReference",
+                 R"({"custody":)" + Q(Addr("exchange").ToString()) + R"(,"reference":"DEP-10"})");
   EXPECT_EQ(ErrorCode(none), rpc::kNotFound);
 }
 

@@ -29,23 +29,24 @@ TEST_F(ComplianceCommands, RuleSetSignsTheRuleInMinorUnits) {
   ASSERT_EQ(Run(RuleSet({"--max-amount", "1000.50", "--to-jurisdiction", "DE"})), kExitOk) << Err();
   EXPECT_EQ(Submitted(),
             Operation(AmlRuleSet{0, AmlRuleKind::kThreshold, "USD", "", "DE", 1000'50, 0, 0}));
-  ASSERT_EQ(Run(RuleSet({"--kind", "velocity", "--window", "100", "--max-count", "5", "--rule",
-                         "3"})),
-            kExitOk)
+  ASSERT_EQ(
+      Run(RuleSet({"--kind", "velocity", "--window", "100", "--max-count", "5", "--rule", "3"})),
+      kExitOk)
       << Err();
-  EXPECT_EQ(Submitted(), Operation(AmlRuleSet{3, AmlRuleKind::kVelocity, "USD", "", "", 0, 5, 100}));
+  EXPECT_EQ(Submitted(),
+            Operation(AmlRuleSet{3, AmlRuleKind::kVelocity, "USD", "", "", 0, 5, 100}));
   ASSERT_EQ(Run({"compliance", "rule-remove", "3", "--from", "alice"}), kExitOk) << Err();
   EXPECT_EQ(Submitted(), Operation(AmlRuleRemove{3}));
 }
 
 TEST_F(ComplianceCommands, RuleMistakesAreRefusedBeforeSigning) {
   for (const auto& extra : std::vector<std::vector<std::string>>{
-           {},                                              // threshold without --max-amount
-           {"--kind", "fast", "--max-amount", "1"},         // unknown kind
-           {"--max-amount", "1", "--window", "5"},          // window on a threshold
-           {"--kind", "velocity", "--max-amount", "1"},     // velocity without a window
-           {"--kind", "velocity", "--window", "5"},         // velocity without a limit
-           {"--max-amount", "1.001"},                       // more decimals than USD has
+           {},                                           // threshold without --max-amount
+           {"--kind", "fast", "--max-amount", "1"},      // unknown kind
+           {"--max-amount", "1", "--window", "5"},       // window on a threshold
+           {"--kind", "velocity", "--max-amount", "1"},  // velocity without a window
+           {"--kind", "velocity", "--window", "5"},      // velocity without a limit
+           {"--max-amount", "1.001"},                    // more decimals than USD has
            {"--max-amount", "1", "--to-jurisdiction", "Germany"}}) {
     EXPECT_EQ(Run(RuleSet(extra)), kExitUsage) << Err();
   }
@@ -95,10 +96,10 @@ TEST_F(ComplianceCommands, HeldSignsTheRequestWithAsKey) {
   auto sig = Signature::FromHex(auth["signature"].GetString());
   ASSERT_TRUE(key.ok() && sig.ok());
   EXPECT_EQ(std::string(auth["signer"].GetString()), Alice().ToString());
-  EXPECT_TRUE(VerifySignature(*key,
-                              ReadRequestDigest("compliance_listHeld", Alice(), Address{},
-                                                auth["timestamp"].GetUint64()),
-                              *sig));
+  EXPECT_TRUE(VerifySignature(
+      *key,
+      ReadRequestDigest("compliance_listHeld", Alice(), Address{}, auth["timestamp"].GetUint64()),
+      *sig));
   // Without --as no auth is sent (admin from the node's loopback).
   ASSERT_EQ(Run({"compliance", "held"}), kExitOk) << Err();
   EXPECT_FALSE(chain_.params.back().value().HasMember("auth"));
@@ -120,12 +121,11 @@ TEST_F(ComplianceCommands, AHeldPaymentExitsWithThree) {
     r.Set("hold", h);
     return r;
   };
-  EXPECT_EQ(Run({"pay", "--from", "alice", "--to", "bob", "--asset", "USD", "--amount", "5",
-                 "--wait"}),
-            kExitHeld);
+  EXPECT_EQ(
+      Run({"pay", "--from", "alice", "--to", "bob", "--asset", "USD", "--amount", "5", "--wait"}),
+      kExitHeld);
   EXPECT_NE(Out().find("hold    3 open"), std::string::npos) << Out();
-  EXPECT_NE(Err().find("is held for compliance review (hold 3, open)"), std::string::npos)
-      << Err();
+  EXPECT_NE(Err().find("is held for compliance review (hold 3, open)"), std::string::npos) << Err();
 }
 
 }  // namespace
