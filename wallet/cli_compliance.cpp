@@ -1,5 +1,6 @@
 // The compliance commands (docs/wallet.md "Compliance"): compliance
-// rule-set | rule-remove | approve | reject (signed operations 40-43) and
+// rule-set | rule-remove | approve | reject | hold-expiry (signed operations
+// 40-44) and
 // compliance held | rules | records (compliance_listHeld, compliance_getRules,
 // compliance_getActivityRecords). The read commands are admin from the node's
 // loopback; elsewhere --as KEY signs the request with a compliance key
@@ -150,6 +151,17 @@ int ComplianceReject(Cli& cli) {
   return ComplianceDecide(cli, false);
 }
 
+int ComplianceHoldExpiry(Cli& cli) {
+  auto blocks = ParseUintFlag("blocks", cli.Flag("blocks"));
+  if (!blocks) return cli.Fail(blocks.error());
+  if (*blocks == 0 || *blocks > kMaxHoldExpiryBlocks) {
+    return cli.Fail(UsageError("--blocks must be 1 to " + std::to_string(kMaxHoldExpiryBlocks) +
+                               " (heights a new hold stays open before it is refunded), not " +
+                               std::to_string(*blocks)));
+  }
+  return Submit(cli, AmlSetHoldExpiry{*blocks});
+}
+
 int ComplianceHeld(Cli& cli) {
   rpc::Json p = rpc::Json::Object();
   for (const char* flag : {"limit"}) {
@@ -294,6 +306,13 @@ std::vector<CommandSpec> ComplianceCommands() {
        "--reason TEXT " + SigningSynopsis(),
        "refuse a held payment; its funds return to the sender",
        ComplianceReject},
+      {{"compliance", "hold-expiry"},
+       {},
+       WithSigningFlags({"blocks"}),
+       {"from", "blocks"},
+       "--blocks N " + SigningSynopsis(),
+       "set how many blocks a new hold stays open before its funds are refunded",
+       ComplianceHoldExpiry},
       {{"compliance", "held"},
        {},
        with({"limit", "cursor"}),

@@ -69,6 +69,34 @@ TEST_F(ComplianceCommands, DecisionsNeedAReasonAndTheComplianceRole) {
   EXPECT_EQ(chain_.submitted.size(), before);
 }
 
+TEST_F(ComplianceCommands, HoldExpirySignsTheBlocksAndRefusesValuesTheChainWould) {
+  ASSERT_EQ(Run({"compliance", "hold-expiry", "--from", "alice", "--blocks", "250"}), kExitOk)
+      << Err();
+  EXPECT_EQ(Submitted(), Operation(AmlSetHoldExpiry{250}));
+  ASSERT_EQ(Run({"compliance", "hold-expiry", "--from", "alice", "--blocks",
+                 std::to_string(kMaxHoldExpiryBlocks)}),
+            kExitOk)
+      << Err();
+  EXPECT_EQ(Submitted(), Operation(AmlSetHoldExpiry{kMaxHoldExpiryBlocks}));
+  const size_t before = chain_.submitted.size();
+  EXPECT_EQ(Run({"compliance", "hold-expiry", "--from", "alice", "--blocks", "0"}), kExitUsage);
+  ExpectOneErrorLine("--blocks must be 1 to 10000000");
+  EXPECT_EQ(Run({"compliance", "hold-expiry", "--from", "alice", "--blocks",
+                 std::to_string(kMaxHoldExpiryBlocks + 1)}),
+            kExitUsage);
+  ExpectOneErrorLine("not 10000001");
+  EXPECT_EQ(Run({"compliance", "hold-expiry", "--from", "alice", "--blocks", "ten"}), kExitUsage);
+  ExpectOneErrorLine("--blocks must be a non-negative integer, not 'ten'");
+  EXPECT_EQ(Run({"compliance", "hold-expiry", "--from", "alice"}), kExitUsage);
+  EXPECT_NE(Err().find("--blocks"), std::string::npos) << Err();
+  EXPECT_EQ(Run({"compliance", "hold-expiry", "--from", "bob", "--blocks", "250"}), kExitFailed);
+  ExpectOneErrorLine("unauthorized_role");
+  EXPECT_EQ(chain_.submitted.size(), before);
+  ASSERT_EQ(Run({"help", "compliance", "hold-expiry"}), kExitOk) << Err();
+  EXPECT_NE(Out().find("usage: corridor compliance hold-expiry --blocks N"), std::string::npos)
+      << Out();
+}
+
 TEST_F(ComplianceCommands, HeldSignsTheRequestWithAsKey) {
   chain_.handlers["compliance_listHeld"] = [](const rpc::Json&) -> rpc::Outcome<rpc::Json> {
     rpc::Json r = rpc::Json::Object();
