@@ -12,7 +12,9 @@ namespace corridor {
 namespace {
 
 constexpr uint8_t kRecordFormat = 1;
-constexpr uint8_t kSummaryFormat = 1;
+// Format 1: no per-code counts. Format 2 adds them (docs/state.md §6).
+constexpr uint8_t kSummaryFormatNoCodes = 1;
+constexpr uint8_t kSummaryFormat = 2;
 // Bounds for decoding stored records (they are ours, but a decoder never
 // trusts a length it reads).
 constexpr uint64_t kMaxCounterparties = 2 * kMaxReceiptEvents + 2;
@@ -206,21 +208,36 @@ std::vector<std::pair<Address, AccountHistoryRecord>> BuildAccountHistory(const 
 
 // --------------------------------------------------------------- BlockSummary
 
+uint64_t BlockSummary::TypeCount::CountOf(uint16_t code) const {
+  for (const CodeCount& c : codes) {
+    if (c.code == code) return c.count;
+  }
+  return 0;
+}
+
 BlockSummary BlockSummary::Build(const Block& block, const std::vector<Receipt>& receipts) {
   BlockSummary s;
   s.header = block.header();
   const auto& txs = block.transactions();
   s.tx_count = txs.size();
   std::map<uint16_t, TypeCount> types;
+  std::map<std::pair<uint16_t, uint16_t>, uint64_t> codes;  // (type, code) -> count
   std::map<std::pair<std::string, uint16_t>, AssetVolume> volumes;
   for (size_t i = 0; i < txs.size(); ++i) {
     const Operation& op = txs[i]->body().op;
     uint16_t type = static_cast<uint16_t>(TypeOf(op));
-    bool ok = i < receipts.size() && receipts[i].code == 0;
+    // A missing receipt cannot happen for a committed block (CommitBlock
+    // checks the receipts root); counted as code 0xFFFF rather than success.
+    const uint16_t code = i < receipts.size() ? receipts[i].code : 0xFFFF;
+    bool ok = code == 0;
     TypeCount& tc = types[type];
     tc.op_type = type;
     ++tc.total;
-    if (ok) ++tc.succeeded;
+    if (ok) {
+      ++tc.succeeded;
+    } else {
+      ++codes[{type, code}];
+    }
     OperationValue v = ValueOf(op);
     if (ok && v.amount != 0) {
       AssetVolume& av = volumes[{v.asset, type}];
@@ -230,7 +247,8 @@ BlockSummary BlockSummary::Build(const Block& block, const std::vector<Receipt>&
       av.volume += v.amount;
     }
   }
-  for (auto& [type, tc] : types) s.by_type.push_back(tc);
+  for (const auto& [key, count] : codes) types[key.first].codes.push_back({key.second, count});
+  for (auto& [type, tc] : types) s.by_type.push_back(std::move(tc));
   for (auto& [key, av] : volumes) s.volumes.push_back(std::move(av));
   return s;
 }
@@ -245,6 +263,11 @@ Bytes BlockSummary::Encode() const {
     w.U16(t.op_type);
     w.Varint(t.total);
     w.Varint(t.succeeded);
+    w.Varint(t.codes.size());
+    for (const CodeCount& c : t.codes) {
+      w.U16(c.code);
+      w.Varint(c.count);
+    }
   }
   w.Varint(volumes.size());
   for (const AssetVolume& v : volumes) {
@@ -259,7 +282,9 @@ Bytes BlockSummary::Encode() const {
 std::optional<BlockSummary> BlockSummary::Decode(ByteSpan data) {
   Reader r(data);
   uint8_t format = 0;
-  if (!r.U8(format) || format != kSummaryFormat) return std::nullopt;
+  if (!r.U8(format) || (format != kSummaryFormat && format != kSummaryFormatNoCodes)) {
+    return std::nullopt;
+  }
   Bytes header_bytes;
   if (!r.VarBytes(header_bytes, kMaxHeaderBytes)) return std::nullopt;
   auto header = BlockHeader::Decode(header_bytes);
@@ -274,6 +299,22 @@ std::optional<BlockSummary> BlockSummary::Decode(ByteSpan data) {
     r.U16(t.op_type);
     r.Varint(t.total);
     r.Varint(t.succeeded);
+    if (t.succeeded > t.total) return std::nullopt;
+    if (format == kSummaryFormatNoCodes) continue;
+    uint64_t k = 0;
+    if (!r.Count(k, kMaxOpTypes, 3)) return std::nullopt;
+    t.codes.resize(k);
+    uint64_t failures = 0;
+    for (size_t i = 0; i < t.codes.size(); ++i) {
+      CodeCount& c = t.codes[i];
+      if (!r.U16(c.code) || !r.Varint(c.count)) return std::nullopt;
+      // Ascending, non-zero codes with non-zero counts: one encoding per summary.
+      if (c.code == 0 || c.count == 0 || (i > 0 && c.code <= t.codes[i - 1].code)) {
+        return std::nullopt;
+      }
+      if (__builtin_add_overflow(failures, c.count, &failures)) return std::nullopt;
+    }
+    if (failures != t.total - t.succeeded) return std::nullopt;
   }
   if (!r.Count(n, kMaxVolumes, 20)) return std::nullopt;
   s.volumes.resize(n);

@@ -8,13 +8,16 @@
 //    want only the id read 32 bytes), then the block time, operation type,
 //    result code, the operation's asset and amount, the other accounts
 //    involved, the memo, and the receipt events that name the account.
-//  - BlockSummary: the header plus per-block counts by operation type and
-//    volumes by asset ('H' ‖ BE64 height), small enough to read thousands of
-//    them for a statistics window or a time search.
+//  - BlockSummary: the header plus per-block counts by operation type (and,
+//    per type, by non-zero result code) and volumes by asset ('H' ‖ BE64
+//    height), small enough to read thousands of them for a statistics window
+//    or a time search.
 //
 // The chain layer gives result codes and events no meaning, with one
 // exception stated here: code 0 is success (docs/state.md §4.1), which is what
-// the per-block success counts and volumes count.
+// the per-block success counts and volumes count. Other codes are only
+// counted; what they mean (failed, or held for review) is the reader's to
+// decide (node/rpc_stats.cpp classifies them with contracts::ClassOf).
 //
 // Plain values; thread-safe to share once built.
 #pragma once
@@ -90,10 +93,21 @@ std::vector<std::pair<Address, AccountHistoryRecord>> BuildAccountHistory(const 
                                                                           const Receipt& receipt);
 
 struct BlockSummary {
+  // How many transactions of one type ended with one non-zero code.
+  struct CodeCount {
+    uint16_t code = 0;
+    uint64_t count = 0;
+    bool operator==(const CodeCount&) const = default;
+  };
   struct TypeCount {
     uint16_t op_type = 0;
     uint64_t total = 0;
     uint64_t succeeded = 0;  // code 0
+    // Every non-zero code, ascending; their counts sum to total - succeeded.
+    // Empty in summaries of format 1 (written before codes were counted).
+    std::vector<CodeCount> codes;
+    // The count of `code` (0 for code 0 and for codes not recorded).
+    uint64_t CountOf(uint16_t code) const;
     bool operator==(const TypeCount&) const = default;
   };
   // Successful operations that move value (payment, mint, burn) of one asset.
@@ -111,7 +125,10 @@ struct BlockSummary {
   std::vector<AssetVolume> volumes;  // ascending (asset, op_type)
 
   static BlockSummary Build(const Block& block, const std::vector<Receipt>& receipts);
+  // Always the current format (2).
   Bytes Encode() const;
+  // Reads formats 1 and 2 (docs/state.md §6); nullopt for anything else or
+  // when the code counts of a type do not sum to its failures.
   static std::optional<BlockSummary> Decode(ByteSpan data);
   bool operator==(const BlockSummary&) const = default;
 };

@@ -2,6 +2,7 @@
 #include <map>
 
 #include "chain/amount.h"
+#include "contracts/result_code.h"
 #include "node/rpc_methods.h"
 
 namespace corridor::node::rpc_methods {
@@ -34,10 +35,34 @@ MethodResult AssetList(const Context& c, const Params& p) {
 
 namespace {
 
+// Per operation type: failed = total - succeeded - held. A held transaction
+// (result class kHeld, code 360) is neither: its payment waits for review.
 struct TypeTotals {
   uint64_t total = 0;
   uint64_t succeeded = 0;
+  uint64_t held = 0;
 };
+
+// Of a type's non-zero codes, those whose class is kHeld. Summaries of
+// format 1 record no codes, so their held transactions count as failed
+// (docs/rpc.md §8.10).
+uint64_t HeldOf(const BlockSummary::TypeCount& t) {
+  uint64_t held = 0;
+  for (const auto& c : t.codes) {
+    if (contracts::ClassOf(static_cast<contracts::ResultCode>(c.code)) ==
+        contracts::ResultClass::kHeld) {
+      held += c.count;
+    }
+  }
+  return held;
+}
+
+// "succeeded", "held", "failed" of `t` into `out`.
+void SetOutcomes(Json& out, const TypeTotals& t) {
+  out.Set("succeeded", t.succeeded);
+  out.Set("held", t.held);
+  out.Set("failed", t.total - t.succeeded - t.held);
+}
 struct Volume {
   uint64_t count = 0;
   Uint128 volume = 0;
@@ -83,7 +108,8 @@ MethodResult StatsGet(const Context& c, const Params& p) {
   if (from > to)
     return BadParam("fromTime", "bad_time_range", "param 'fromTime' is after 'toTime'");
 
-  uint64_t blocks_read = 0, total = 0, succeeded = 0;
+  uint64_t blocks_read = 0;
+  TypeTotals all;
   std::map<uint16_t, TypeTotals> by_type;
   std::map<std::string, std::map<uint16_t, Volume>> by_asset;
   std::optional<uint64_t> first_ts, last_ts, prev_ts;
@@ -111,11 +137,15 @@ MethodResult StatsGet(const Context& c, const Params& p) {
         ++gaps;
       }
       prev_ts = last_ts = ts;
-      total += s.tx_count;
+      all.total += s.tx_count;
       for (const auto& t : s.by_type) {
-        by_type[t.op_type].total += t.total;
-        by_type[t.op_type].succeeded += t.succeeded;
-        succeeded += t.succeeded;
+        const uint64_t held = HeldOf(t);
+        TypeTotals& tt = by_type[t.op_type];
+        tt.total += t.total;
+        tt.succeeded += t.succeeded;
+        tt.held += held;
+        all.succeeded += t.succeeded;
+        all.held += held;
       }
       for (const auto& v : s.volumes) {
         Volume& vol = by_asset[v.asset][v.op_type];
@@ -141,11 +171,11 @@ MethodResult StatsGet(const Context& c, const Params& p) {
   r.Set("truncated", truncated);
 
   Json txs = Json::Object();
-  txs.Set("total", total);
-  txs.Set("succeeded", succeeded);
-  txs.Set("failed", total - succeeded);
-  if (total > 0) {
-    txs.Set("successRate", Ratio(succeeded, total, 4));
+  txs.Set("total", all.total);
+  SetOutcomes(txs, all);
+  // Of the transactions with a final result (held ones have none yet).
+  if (const uint64_t decided = all.total - all.held; decided > 0) {
+    txs.Set("successRate", Ratio(all.succeeded, decided, 4));
   } else {
     txs.SetNull("successRate");
   }
@@ -156,8 +186,7 @@ MethodResult StatsGet(const Context& c, const Params& p) {
     Json e = Json::Object();
     e.Set("type", OpTypeName(static_cast<OpType>(type)));
     e.Set("total", t.total);
-    e.Set("succeeded", t.succeeded);
-    e.Set("failed", t.total - t.succeeded);
+    SetOutcomes(e, t);
     types.Push(e);
   }
   r.Set("byType", types);
@@ -185,7 +214,7 @@ MethodResult StatsGet(const Context& c, const Params& p) {
   const uint64_t span_ms = first_ts && last_ts ? *last_ts - *first_ts : 0;
   r.Set("durationMs", span_ms);
   if (span_ms > 0) {
-    r.Set("tps", Ratio(static_cast<Uint128>(total) * 1000, span_ms, 2));
+    r.Set("tps", Ratio(static_cast<Uint128>(all.total) * 1000, span_ms, 2));
   } else {
     r.SetNull("tps");
   }

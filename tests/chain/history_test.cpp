@@ -10,6 +10,7 @@
 #include <set>
 
 #include "chain/block_store.h"
+#include "chain/encoding.h"
 
 namespace corridor {
 namespace {
@@ -154,6 +155,81 @@ TEST(BlockSummaryTest, CountsAndVolumesRoundTrip) {
   ASSERT_TRUE(back.has_value());
   EXPECT_EQ(*back, s);
   EXPECT_EQ(Uint128ToString(0), "0");
+}
+
+// The summary counts every non-zero result code per type without giving it a
+// meaning (360, held, is the RPC layer's to classify), and still reads the
+// format-1 summaries written before codes were counted.
+TEST(BlockSummaryTest, CountsResultCodesPerTypeAndReadsFormatOne) {
+  std::vector<TransactionPtr> txs = {Pay(1, 2, 5, 0), Pay(1, 2, 6, 1), Pay(1, 2, 7, 2),
+                                     Pay(1, 2, 8, 3), Pay(1, 2, 9, 4)};
+  std::vector<Receipt> receipts = {ReceiptFor(*txs[0], 360), ReceiptFor(*txs[1]),
+                                   ReceiptFor(*txs[2], 306), ReceiptFor(*txs[3], 360),
+                                   ReceiptFor(*txs[4], 360)};
+  BlockHeader h;
+  h.chain_id = "test-chain";
+  h.height = 4;
+  h.tx_root = Block::ComputeTxRoot(txs);
+  auto block = Block::Create(h, txs);
+  BlockSummary s = BlockSummary::Build(*block, receipts);
+  ASSERT_EQ(s.by_type.size(), 1u);
+  const auto& t = s.by_type[0];
+  EXPECT_EQ(t.total, 5u);
+  EXPECT_EQ(t.succeeded, 1u);
+  EXPECT_EQ(t.codes, (std::vector<BlockSummary::CodeCount>{{306, 1}, {360, 3}}));
+  EXPECT_EQ(t.CountOf(360), 3u);
+  EXPECT_EQ(t.CountOf(0), 0u);
+  ASSERT_EQ(s.volumes.size(), 1u);
+  EXPECT_EQ(s.volumes[0].count, 1u);  // held and failed payments move no volume
+  const Bytes encoded = s.Encode();
+  EXPECT_EQ(encoded[0], 2);  // format
+  auto back = BlockSummary::Decode(encoded);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(*back, s);
+
+  // The same summary as a node before format 2 wrote it: no code counts.
+  Writer w;
+  w.U8(1);
+  w.VarBytes(s.header.Encode());
+  w.Varint(s.tx_count);
+  w.Varint(1);
+  w.U16(t.op_type);
+  w.Varint(t.total);
+  w.Varint(t.succeeded);
+  w.Varint(0);  // no volumes
+  auto old = BlockSummary::Decode(w.data());
+  ASSERT_TRUE(old.has_value());
+  EXPECT_EQ(old->by_type[0].total, 5u);
+  EXPECT_EQ(old->by_type[0].succeeded, 1u);
+  EXPECT_TRUE(old->by_type[0].codes.empty());
+  EXPECT_EQ(old->by_type[0].CountOf(360), 0u);
+
+  // Refused: code counts that do not add up to the failures, codes out of
+  // order or repeated, a zero code or count, an unknown format.
+  auto with_codes = [&](std::vector<std::pair<uint16_t, uint64_t>> codes, uint8_t format = 2) {
+    Writer x;
+    x.U8(format);
+    x.VarBytes(s.header.Encode());
+    x.Varint(s.tx_count);
+    x.Varint(1);
+    x.U16(t.op_type);
+    x.Varint(t.total);
+    x.Varint(t.succeeded);
+    x.Varint(codes.size());
+    for (auto [code, count] : codes) {
+      x.U16(code);
+      x.Varint(count);
+    }
+    x.Varint(0);
+    return BlockSummary::Decode(x.data());
+  };
+  EXPECT_TRUE(with_codes({{306, 1}, {360, 3}}).has_value());
+  EXPECT_FALSE(with_codes({{306, 1}, {360, 2}}).has_value());
+  EXPECT_FALSE(with_codes({{360, 3}, {306, 1}}).has_value());
+  EXPECT_FALSE(with_codes({{306, 1}, {306, 3}}).has_value());
+  EXPECT_FALSE(with_codes({{0, 1}, {360, 3}}).has_value());
+  EXPECT_FALSE(with_codes({{306, 0}, {360, 4}}).has_value());
+  EXPECT_FALSE(with_codes({{306, 1}, {360, 3}}, 3).has_value());
 }
 
 // A store with blocks of payments among accounts 1..4 at chosen timestamps.

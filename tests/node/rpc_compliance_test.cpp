@@ -161,6 +161,52 @@ TEST_F(RpcComplianceTest, RulesAndActivityRecords) {
   EXPECT_EQ(Str(ResultOf(rest), "nextFromId"), "null");
 }
 
+// stats_get: a held payment (code 360) is neither succeeded nor failed, per
+// type and in the totals; the success rate is over the decided ones.
+TEST_F(RpcComplianceTest, StatsCountHeldApartFromSucceededAndFailed) {
+  // 4: a EUR payment bob cannot cover fails.
+  auto fails = node_.Pay("bob", "alice", "EUR", uint64_t{1} << 62, "TOO-MUCH");
+  node_.Commit({fails});
+  auto t = node_.Call("chain_getTransaction", R"({"id":")" + fails->id().ToHex() + R"("})");
+  ASSERT_EQ(Str(ResultOf(t), "status"), "failed");
+
+  auto r = node_.Call("stats_get");
+  const auto& s = ResultOf(r);
+  ASSERT_EQ(s["blocks"].GetUint64(), 5u);  // genesis and blocks 1-4
+  const auto& txs = s["transactions"];
+  EXPECT_EQ(txs["total"].GetUint64(), 6u);
+  EXPECT_EQ(txs["succeeded"].GetUint64(), 3u);  // rule set, the 50.00 payment, the rejection
+  EXPECT_EQ(txs["held"].GetUint64(), 2u);
+  EXPECT_EQ(txs["failed"].GetUint64(), 1u);
+  EXPECT_EQ(Str(txs, "successRate"), "0.7500");  // 3 of the 4 decided
+  bool saw_payment = false;
+  for (const auto& e : s["byType"].GetArray()) {
+    const uint64_t sum =
+        e["succeeded"].GetUint64() + e["held"].GetUint64() + e["failed"].GetUint64();
+    EXPECT_EQ(sum, e["total"].GetUint64()) << Str(e, "type");
+    if (Str(e, "type") != "payment") {
+      EXPECT_EQ(e["held"].GetUint64(), 0u) << Str(e, "type");
+      continue;
+    }
+    saw_payment = true;
+    EXPECT_EQ(e["total"].GetUint64(), 4u);
+    EXPECT_EQ(e["succeeded"].GetUint64(), 1u);
+    EXPECT_EQ(e["held"].GetUint64(), 2u);
+    EXPECT_EQ(e["failed"].GetUint64(), 1u);
+  }
+  EXPECT_TRUE(saw_payment);
+  // Held payments move no volume: only the 50.00 one counts.
+  ASSERT_EQ(s["byAsset"].Size(), 1u);
+  EXPECT_EQ(Str(s["byAsset"][0]["payments"], "volume"), "50.00");
+
+  // Block 2 alone: two held, one paid, so one of one decided succeeded.
+  auto w = node_.Call("stats_get", "{\"fromTime\":" + std::to_string(node_.TimeOf(2)) +
+                                       ",\"toTime\":" + std::to_string(node_.TimeOf(2)) + "}");
+  EXPECT_EQ(ResultOf(w)["transactions"]["held"].GetUint64(), 2u);
+  EXPECT_EQ(ResultOf(w)["transactions"]["succeeded"].GetUint64(), 1u);
+  EXPECT_EQ(Str(ResultOf(w)["transactions"], "successRate"), "1.0000");
+}
+
 // Privacy option ([rpc] private_history): history and statements only for the
 // account's own keys, compliance and admins.
 TEST(RpcPrivacyTest, HistoryAndStatementsOnlyForTheHolderComplianceAndAdmin) {
