@@ -233,14 +233,19 @@ Result<GenesisDoc> ParseGenesis(std::string_view json) {
     const Value& v = (*validators)[i];
     std::string where = "validators[" + std::to_string(i) + "]";
     if (!v.IsObject()) return Schema(where, "must be an object");
-    if (auto s = OnlyFields(v, {"name", "public_key"}, where); !s) return s.error();
+    if (auto s = OnlyFields(v, {"name", "public_key", "operator"}, where); !s) return s.error();
     TRY_ASSIGN(name, GetString(v, "name", where, false));
     if (name.size() > kMaxDisplayNameBytes || !IsPrintableUtf8(name)) {
       return Schema(where, "name must be printable UTF-8 of at most 64 bytes");
     }
     TRY_ASSIGN(key, GetKey(v, "public_key", where));
     if (!vkeys.insert(key).second) return Invalid(where + ": duplicate validator key");
-    doc.validators.push_back({name, key});
+    GenesisValidator gv{name, key, std::nullopt};
+    if (v.HasMember("operator")) {
+      TRY_ASSIGN(op, GetAddress(v, "operator", where));
+      gv.operator_account = op;
+    }
+    doc.validators.push_back(std::move(gv));
   }
 
   TRY_ASSIGN(accounts, GetArray(d, "accounts", kMaxGenesisAccounts));
@@ -253,6 +258,14 @@ Result<GenesisDoc> ParseGenesis(std::string_view json) {
   for (const auto& a : doc.accounts) {
     if (!by_addr.emplace(a.address, &a).second) {
       return Invalid("duplicate account " + a.address.ToString());
+    }
+  }
+  // An operator signs governance transactions, so it must be an account.
+  for (size_t i = 0; i < doc.validators.size(); ++i) {
+    const auto& op = doc.validators[i].operator_account;
+    if (op && !by_addr.count(*op)) {
+      return Invalid("validators[" + std::to_string(i) + "]: operator " + op->ToString() +
+                     " is not a genesis account");
     }
   }
 
@@ -340,6 +353,10 @@ std::string GenesisToJson(const GenesisDoc& doc) {
     str(v.name);
     str("public_key");
     str(v.key.ToHex());
+    if (v.operator_account) {
+      str("operator");
+      str(v.operator_account->ToString());
+    }
     w.EndObject();
   }
   w.EndArray();
@@ -419,6 +436,14 @@ GenesisState BuildGenesis(const GenesisDoc& doc, const StateStore& empty) {
   std::vector<PublicKey> keys;
   for (const auto& v : doc.validators) keys.push_back(v.key);
   l.PutValidators(keys);
+  for (const auto& v : doc.validators) {
+    // Stored only when it differs from the default (the key's own address),
+    // as governance reads it (ReadValidatorOperator).
+    if (v.operator_account && *v.operator_account != Address::FromPublicKey(v.key)) {
+      view.Put(ValidatorOperatorKey(v.key),
+               Bytes(v.operator_account->bytes.begin(), v.operator_account->bytes.end()));
+    }
+  }
   if (doc.recovery_window_blocks != kDefaultRecoveryWindowBlocks) {
     NetworkPhaseRecord phase;
     phase.recovery_blocks = doc.recovery_window_blocks;
@@ -519,7 +544,7 @@ GenesisDoc DevNetworkGenesis(size_t validators) {
   };
   for (size_t i = 1; i <= validators; ++i) {
     std::string name = "validator-" + std::to_string(i);
-    doc.validators.push_back({name, DevKey(name).public_key()});
+    doc.validators.push_back({name, DevKey(name).public_key(), std::nullopt});
     account(name, 3, "SG", name + " operator", {Role::kValidator});
   }
   account("admin", 3, "SG", "network admin", {Role::kAdmin});

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,10 @@ inline constexpr size_t kMaxGenesisBalances = 200'000;
 struct GenesisValidator {
   std::string name;
   PublicKey key;
+  // The account that speaks for this validator in governance (JSON
+  // "operator", optional): it must be a genesis account. Absent: the address
+  // of `key` (docs/state.md §3.11).
+  std::optional<Address> operator_account;
 };
 
 struct GenesisAccount {
@@ -72,9 +77,10 @@ struct GenesisDoc {
 
 // Parses and checks a genesis document: well-formed JSON, known fields only,
 // valid chain id / keys / addresses / codes, 1..kMaxValidators distinct
-// validators, no duplicate accounts/assets/balances, issuers registered with
-// the issuer role, balances on registered accounts and existing assets, no
-// supply overflow. Error codes: "genesis_json", "genesis_schema", "genesis_invalid".
+// validators whose operator accounts (when given) are genesis accounts, no duplicate
+// accounts/assets/balances, issuers registered with the issuer role, balances on registered
+// accounts and existing assets, no supply overflow. Error codes: "genesis_json", "genesis_schema",
+// "genesis_invalid".
 Result<GenesisDoc> ParseGenesis(std::string_view json);
 Result<GenesisDoc> LoadGenesisFile(const std::string& path);
 std::string GenesisToJson(const GenesisDoc& doc);

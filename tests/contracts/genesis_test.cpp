@@ -48,6 +48,33 @@ TEST(GenesisTest, SignersAndRolesRoundTrip) {
   EXPECT_EQ(parsed->accounts[4].signers, doc.accounts[4].signers);
 }
 
+TEST(GenesisTest, ValidatorOperatorIsStoredAndRoundTrips) {
+  GenesisDoc doc = DevNetworkGenesis(4);
+  doc.validators[1].operator_account = Addr("bank");
+  // Naming the key's own address is the default spelled out: nothing stored.
+  doc.validators[2].operator_account = Addr("validator-3");
+  const std::string json = GenesisToJson(doc);
+  EXPECT_NE(json.find("\"operator\": \"" + Addr("bank").ToString() + "\""), std::string::npos);
+  auto parsed = ParseGenesis(json);
+  ASSERT_TRUE(parsed.ok()) << parsed.error().ToString();
+  EXPECT_EQ(parsed->validators[1].operator_account, Addr("bank"));
+  EXPECT_EQ(parsed->validators[2].operator_account, Addr("validator-3"));
+  EXPECT_FALSE(parsed->validators[0].operator_account.has_value());
+  EXPECT_EQ(GenesisToJson(*parsed), json);
+
+  testing::TestChain c(*parsed);
+  const StateView& s = c.store().state();
+  EXPECT_EQ(ReadValidatorOperator(s, DevKey("validator-2").public_key()), Addr("bank"));
+  EXPECT_EQ(ReadValidatorOperator(s, DevKey("validator-1").public_key()), Addr("validator-1"));
+  EXPECT_EQ(ReadValidatorOperator(s, DevKey("validator-3").public_key()), Addr("validator-3"));
+  EXPECT_FALSE(s.Get(ValidatorOperatorKey(DevKey("validator-3").public_key())).has_value());
+  // The operator is part of the genesis state: another operator, another chain.
+  auto plain = GenesisBlock(DevNetworkGenesis(4));
+  auto with_op = GenesisBlock(*parsed);
+  ASSERT_TRUE(plain.ok() && with_op.ok());
+  EXPECT_NE((*plain)->hash(), (*with_op)->hash());
+}
+
 std::string Json(const GenesisDoc& d) {
   return GenesisToJson(d);
 }
@@ -110,6 +137,21 @@ TEST(GenesisTest, RejectsBadDocuments) {
   d = DevNetworkGenesis(4);
   d.balances.push_back({Addr("bob"), "USD", UINT64_MAX});
   ExpectError(Json(d), "genesis_invalid", "overflows");
+  // A validator's operator: a checksummed address of a genesis account.
+  d = DevNetworkGenesis(4);
+  d.validators[0].operator_account = Addr("bank");
+  std::string with_op = Json(d);
+  ASSERT_TRUE(ParseGenesis(with_op).ok());
+  std::string bank = Addr("bank").ToString();
+  std::string bad_bank = bank;
+  bad_bank.back() = bad_bank.back() == 'q' ? 'p' : 'q';
+  ExpectError(Replace(with_op, "\"operator\": \"" + bank, "\"operator\": \"" + bad_bank),
+              "genesis_schema", "validators[0]: \"operator\"");
+  ExpectError(Replace(with_op, "\"operator\": \"" + bank + "\"", "\"operator\": 7"),
+              "genesis_schema", "\"operator\" must be a string");
+  d.validators[0].operator_account = Addr("nobody");
+  ExpectError(Json(d), "genesis_invalid",
+              "validators[0]: operator " + Addr("nobody").ToString() + " is not a genesis account");
   ExpectError(std::string(kMaxGenesisBytes + 1, ' '), "genesis_json");
   std::string deep(100000, '[');
   EXPECT_FALSE(ParseGenesis(deep).ok());

@@ -226,6 +226,28 @@ TEST(ValidatorChangeTest, ChangesAtTheSameHeightCombine) {
   EXPECT_EQ(c.Run("alice", Add("validator-7", "alice", 80)), RC::kSuccess);
 }
 
+// A genesis "operator" replaces the key's own address as the validator's
+// voice in governance: it proposes and approves, the key's address no longer.
+TEST(ValidatorChangeTest, GenesisOperatorGovernsForItsValidator) {
+  GenesisDoc doc = DevNetworkGenesis(4);
+  doc.validators[0].operator_account = Addr("bank");
+  doc.validators[1].operator_account = Addr("exchange");
+  TestChain c(doc);
+  EXPECT_EQ(c.Run("validator-1", Remove("validator-4", 40)), RC::kNotGovernor);
+  ASSERT_EQ(c.Run("bank", Remove("validator-4", 40), "bank ops: decommission v4"), RC::kSuccess);
+  EXPECT_EQ(c.Run("validator-2", ApproveProposal{1}), RC::kNotGovernor);
+  ASSERT_EQ(c.Run("exchange", ApproveProposal{1}), RC::kSuccess);
+  EXPECT_EQ(ReadProposal(c.store().state(), 1)->status, ProposalStatus::kPending);
+  // The third of four: validator-3 speaks through its key's address (the default).
+  ASSERT_EQ(c.Run("validator-3", ApproveProposal{1}), RC::kSuccess);
+  auto p = ReadProposal(c.store().state(), 1);
+  EXPECT_EQ(p->status, ProposalStatus::kApplied);
+  EXPECT_EQ(p->approvals,
+            (std::vector<Address>{Addr("bank"), Addr("exchange"), Addr("validator-3")}));
+  EXPECT_EQ(ValidatorsAt(c.store().state(), 40),
+            Keys({"validator-1", "validator-2", "validator-3"}));
+}
+
 TEST(ValidatorScheduleTest, EncodingIsCheckedAndBounded) {
   ValidatorSchedule s;
   s.entries.push_back({10, Keys({"validator-1"})});
