@@ -1,7 +1,10 @@
 // The cluster fixture: four real corridord validators on 127.0.0.1 (a
 // testnet made by `corridord testnet` with the dev genesis), started once per
-// test binary, and helpers to call and compare them over JSON-RPC. Every wait
-// has a deadline; the Process harness kills what is left.
+// test binary, and helpers to call and compare them over JSON-RPC and to run
+// the `corridor` wallet CLI against them. A test may start more nodes
+// (procs_[4], ... at the next ports and homes); the helpers that look at
+// every node cover them too. Every wait has a deadline; the Process harness
+// kills what is left.
 #pragma once
 
 #include <arpa/inet.h>
@@ -12,6 +15,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -63,7 +67,10 @@ class Cluster : public ::testing::Test {
       if (p.Wait(15s) == -1) p.Kill();
     }
     procs_.clear();
-    if (!::testing::Test::HasFailure()) fs::remove_all(dir_);
+    // (HasFailure() is false here, after the tests: ask the suite instead,
+    // so that a failed run keeps its nodes' logs.)
+    const auto* suite = ::testing::UnitTest::GetInstance()->current_test_suite();
+    if (suite != nullptr && !suite->Failed()) fs::remove_all(dir_);
   }
 
   static bool PortsFree(uint16_t base, int n) {
@@ -121,6 +128,18 @@ class Cluster : public ::testing::Test {
     return BlockInfo{v["hash"].GetString(), v["certificate"]["view"].GetUint64(),
                      v["header"]["timestamp"].GetUint64()};
   }
+  // The validator keys (hex) of the commit certificate of `height`.
+  static std::optional<std::vector<std::string>> CertificateSigners(size_t i, uint64_t height) {
+    rpc::Json p = rpc::Json::Object();
+    p.Set("height", height);
+    auto r = Call(i, "chain_getBlock", p);
+    if (!r) return std::nullopt;
+    std::vector<std::string> keys;
+    for (const auto& s : r->value()["certificate"]["signatures"].GetArray()) {
+      keys.push_back(s["validator"].GetString());
+    }
+    return keys;
+  }
   static size_t Alive() {
     size_t n = 0;
     for (auto& p : procs_) n += p.running() ? 1 : 0;
@@ -131,23 +150,34 @@ class Cluster : public ::testing::Test {
   // with the same hash.
   static void ExpectAgreement() {
     uint64_t min_h = UINT64_MAX;
-    for (size_t i = 0; i < kNodes; ++i) {
+    for (size_t i = 0; i < procs_.size(); ++i) {
       if (!procs_[i].running()) continue;
       auto h = Height(i);
-      ASSERT_TRUE(h.has_value()) << "validator-" << i + 1 << " not answering";
+      ASSERT_TRUE(h.has_value()) << Home(i) << " not answering";
       min_h = std::min(min_h, *h);
     }
     ASSERT_GE(min_h, 1u);
     for (uint64_t h = 1; h <= min_h; ++h) {
       std::optional<std::string> hash;
-      for (size_t i = 0; i < kNodes; ++i) {
+      for (size_t i = 0; i < procs_.size(); ++i) {
         if (!procs_[i].running()) continue;
         auto b = Block(i, h);
-        ASSERT_TRUE(b.has_value()) << "validator-" << i + 1 << " height " << h;
+        ASSERT_TRUE(b.has_value()) << Home(i) << " height " << h;
         if (!hash) hash = b->hash;
-        ASSERT_EQ(b->hash, *hash) << "fork at height " << h << " on validator-" << i + 1;
+        ASSERT_EQ(b->hash, *hash) << "fork at height " << h << " on " << Home(i);
       }
     }
+  }
+
+  // Runs `corridor --rpc <node i> --keystore <testnet wallet> args...` (the
+  // testnet's dev keystore and its documented passphrase), at most 60 s.
+  static testing::CommandResult Corridor(size_t i, const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {CORRIDOR, "--rpc",
+                                     "http://127.0.0.1:" + std::to_string(rpc_base_ + i),
+                                     "--keystore", (dir_ / "wallet").string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    ::setenv("CORRIDOR_PASSPHRASE", "corridor-dev", 1);
+    return testing::RunCommand(argv, 60s);
   }
 
   static std::string Submit(size_t node, const std::string& from, const std::string& to,
