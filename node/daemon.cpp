@@ -262,13 +262,15 @@ int RunNode(const Config& config) {
       spdlog::critical("rpc: {}", st.error().message);
       return 1;
     }
-    auto observe = [&node, &peers, server = rpc_server.get(), chain = store->get(), is_validator,
-                    &config, &scheduler, &meter] {
+    auto observe = [&node, &peers, server = rpc_server.get(), chain = store->get(), &key, &config,
+                    &scheduler, &meter] {
       ObservedNode o;
       o.status = node.GetStatus();
       o.now_ms = scheduler.NowMs();
-      o.validators = node.Validators().size();
-      o.is_validator = is_validator;
+      // The set of now, not of start-up: governance adds and removes this node.
+      const auto set = node.Validators();
+      o.validators = set.size();
+      o.is_validator = std::find(set.begin(), set.end(), key->public_key()) != set.end();
       o.peers_connected = peers.ConnectedPeers().size();
       const auto& counters = peers.counters();
       o.p2p_frames_in = counters.frames_in;

@@ -79,6 +79,9 @@ std::string RenderMetrics(const ObservedNode& n) {
   e.Metric("corridor_last_block_age_seconds", "gauge", "Seconds since the last block's timestamp.",
            n.now_ms > s.tip_timestamp_ms ? double(n.now_ms - s.tip_timestamp_ms) / 1000.0 : 0.0);
   e.Metric("corridor_validators", "gauge", "Validators in the current set.", double(n.validators));
+  e.Metric("corridor_validator", "gauge",
+           "1 while this node's key is in the current validator set (it votes), 0 for an observer.",
+           n.is_validator ? 1 : 0);
   e.Metric("corridor_blocks_committed_total", "counter", "Blocks committed by this process.",
            double(s.committed_blocks));
   e.Metric("corridor_blocks_synced_total", "counter", "Blocks adopted through block sync.",

@@ -25,7 +25,7 @@ struct ObservedNode {
   NodeStatus status;
   uint64_t now_ms = 0;  // wall clock, for the age of the last block
   size_t validators = 0;
-  bool is_validator = false;
+  bool is_validator = false;  // this node's key is in the current set (changes by governance)
   size_t peers_connected = 0;
   // P2P counters (p2p::PeerCounters, copied).
   uint64_t p2p_frames_in = 0, p2p_frames_out = 0, p2p_bytes_in = 0, p2p_bytes_out = 0;

@@ -19,6 +19,7 @@
 #include <sstream>
 
 #include "cluster_fixture.h"
+#include "tests/support/prometheus.h"
 #include "wallet/keystore.h"
 
 namespace corridor {
@@ -155,6 +156,14 @@ class ValidatorChangeCluster : public Cluster {
     return keys;
   }
 
+  // Node i's corridor_validator gauge: 1 while it is in the set, 0 when not,
+  // -1 when /metrics cannot be read.
+  static double MemberGauge(size_t i) {
+    auto r = Rpc(i).Get("/metrics");
+    if (!r || r->status != 200) return -1;
+    return testing::ParseExposition(r->body).Get("corridor_validator");
+  }
+
   static uint64_t Tip() {
     uint64_t top = 0;
     for (size_t i = 0; i < kNodes; ++i) top = std::max(top, Height(i).value_or(0));
@@ -200,6 +209,8 @@ TEST_F(ValidatorChangeCluster, AddAFifthValidatorThenRemoveOneThroughTheGovCli) 
                                      Home(kNewNode) + "/node.log"));
   ASSERT_TRUE(WaitUntil([&] { return Height(kNewNode).has_value(); }, 30s))
       << "the new node does not answer RPC; see " << Home(kNewNode) << "/node.log";
+  EXPECT_EQ(MemberGauge(kNewNode), 0);
+  EXPECT_EQ(MemberGauge(3), 1);
 
   // 2. Refusals: a non-operator, a height too soon, a key that is no key.
   uint64_t tip = Tip();
@@ -215,6 +226,9 @@ TEST_F(ValidatorChangeCluster, AddAFifthValidatorThenRemoveOneThroughTheGovCli) 
              {"gov", "propose", "--from", "admin", "--change", "add", "--validator", "5f3a",
               "--operator", "bank", "--effective-height", std::to_string(tip + 30)},
              2, "--validator: '5f3a' is not a validator public key");
+
+  // Neither a validator nor a listed observer: the validators refused it.
+  EXPECT_EQ(Height(kNewNode), std::optional<uint64_t>(0));
 
   // 3. The admin adds it at H; its operator is the bank's account. The
   //    admin's proposal applies at once (docs/state.md §3.11).
@@ -262,6 +276,7 @@ TEST_F(ValidatorChangeCluster, AddAFifthValidatorThenRemoveOneThroughTheGovCli) 
         << "/node.log";
   }
   EXPECT_EQ(CurrentSet(kNewNode), five);
+  EXPECT_EQ(MemberGauge(kNewNode), 1);
   EXPECT_EQ(CheckCertificates(0, h_add - 3, h_add - 1, genesis_set, new_key), 0u);
   uint64_t signed_from = h_add;
   size_t new_signed = 0;
@@ -313,12 +328,14 @@ TEST_F(ValidatorChangeCluster, AddAFifthValidatorThenRemoveOneThroughTheGovCli) 
   // 6. After H2 the remaining four commit; no certificate carries validator-4.
   const std::vector<std::string> remaining = {Hex("validator-1"), Hex("validator-2"),
                                               Hex("validator-3"), new_key};
+  // validator-4 itself follows the chain as an observer.
   for (size_t n = 0; n <= kNewNode; ++n) {
-    if (n == 3) continue;
     ASSERT_TRUE(WaitUntil([&] { return Height(n).value_or(0) >= h_remove + 5; }, 45s))
         << "node " << n + 1 << " stays at height " << Height(n).value_or(0);
     EXPECT_EQ(CurrentSet(n), remaining) << "node " << n + 1;
   }
+  EXPECT_EQ(MemberGauge(3), 0);
+  EXPECT_EQ(MemberGauge(kNewNode), 1);
   EXPECT_EQ(CheckCertificates(kNewNode, h_remove, h_remove + 5, remaining, Hex("validator-4")), 0u);
   // ...also once validator-4 is gone.
   procs_[3].Signal(SIGTERM);

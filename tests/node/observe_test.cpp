@@ -77,6 +77,10 @@ TEST(Metrics, PrometheusTextWithOneHelpAndTypePerFamily) {
   n.status.consensus.dropped_bad_signature = 3;
   const std::string text = RenderMetrics(n);
   EXPECT_NE(text.find("corridor_height 10\n"), std::string::npos);
+  EXPECT_NE(text.find("corridor_validator 1\n"), std::string::npos) << text;
+  n.is_validator = false;
+  EXPECT_NE(RenderMetrics(n).find("corridor_validator 0\n"), std::string::npos);
+  n.is_validator = true;
   EXPECT_NE(text.find("corridor_transactions_committed_total{op=\"payment\",result=\"ok\"} 7\n"),
             std::string::npos)
       << text;
