@@ -19,6 +19,7 @@
 #include <sstream>
 
 #include "cluster_fixture.h"
+#include "tests/cluster/cli_output.h"
 #include "tests/support/prometheus.h"
 #include "wallet/keystore.h"
 
@@ -35,17 +36,8 @@ std::string AddressOf(std::string_view dev_name) {
   return Address::FromPublicKey(contracts::DevKey(dev_name).public_key()).ToString();
 }
 
-// The value after "label" on a "label   value" line of the CLI's output.
 std::string Field(const std::string& out, const std::string& label) {
-  std::istringstream in(out);
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream words(line);
-    std::string first, second;
-    words >> first >> second;
-    if (first == label) return second;
-  }
-  return "";
+  return testing::CliField(out, label);
 }
 
 // `text` with the line starting "key = " replaced by "key = value".

@@ -21,6 +21,7 @@
 #include "chain/amount.h"
 #include "contracts/genesis.h"
 #include "rpc/client.h"
+#include "tests/cluster/cli_output.h"
 #include "tests/support/process.h"
 
 namespace corridor {
@@ -38,17 +39,8 @@ std::string AddressOf(const std::string& dev_name) {
   return Address::FromPublicKey(contracts::DevKey(dev_name).public_key()).ToString();
 }
 
-// The value after "label" on a "label   value" line of the CLI's output.
 std::string Field(const std::string& out, const std::string& label) {
-  std::istringstream in(out);
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream words(line);
-    std::string first, second;
-    words >> first >> second;
-    if (first == label) return second;
-  }
-  return "";
+  return testing::CliField(out, label);
 }
 
 // The transaction ids (last column) of `corridor history`'s table, and its
