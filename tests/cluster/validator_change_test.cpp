@@ -118,11 +118,24 @@ class ValidatorChangeCluster : public Cluster {
   }
   // Runs a `gov` command that must be refused: exit `code`, a message on
   // stderr naming `problem`.
+  // Exit 1 is a transaction that failed in a block: its id is printed, and
+  // every node reports it failed with the code's name.
   static void GovRefused(size_t node, std::vector<std::string> args, int code,
                          const std::string& problem) {
     testing::CommandResult r = Corridor(node, args);
     EXPECT_EQ(r.exit_code, code) << Describe(r);
     EXPECT_NE(r.err.find(problem), std::string::npos) << Describe(r);
+    if (code != 1) {
+      EXPECT_EQ(r.out, "") << "nothing signed or submitted: " << Describe(r);
+      return;
+    }
+    EXPECT_EQ(Field(r.out, "status"), "failed") << Describe(r);
+    const std::string id = Field(r.out, "id");
+    ASSERT_EQ(id.size(), 64u) << Describe(r);
+    for (size_t n = 0; n < kNodes; ++n) {
+      EXPECT_TRUE(WaitUntil([&] { return TxStatus(n, id) == "failed"; }, 20s))
+          << id << " on node " << n + 1 << ": " << TxStatus(n, id);
+    }
   }
 
   static rpc::Json Proposal(size_t node, uint64_t id) {
