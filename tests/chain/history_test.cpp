@@ -131,17 +131,22 @@ TEST(BuildAccountHistoryTest, OneRecordPerTouchedAccount) {
   EXPECT_TRUE(failed[0].second.events.empty());
 }
 
-TEST(BlockSummaryTest, CountsAndVolumesRoundTrip) {
-  constexpr uint64_t kBig = std::numeric_limits<uint64_t>::max();
-  std::vector<TransactionPtr> txs = {Pay(1, 2, kBig, 0), Pay(1, 2, kBig, 1), Pay(1, 2, 7, 2)};
-  std::vector<Receipt> receipts = {ReceiptFor(*txs[0]), ReceiptFor(*txs[1]),
-                                   ReceiptFor(*txs[2], 306)};
+// The summary of a block of `txs` at `height` with the given result codes.
+BlockSummary SummaryOf(const std::vector<TransactionPtr>& txs, const std::vector<uint16_t>& codes,
+                       uint64_t height) {
+  std::vector<Receipt> receipts;
+  for (size_t i = 0; i < txs.size(); ++i) receipts.push_back(ReceiptFor(*txs[i], codes[i]));
   BlockHeader h;
   h.chain_id = "test-chain";
-  h.height = 3;
+  h.height = height;
   h.tx_root = Block::ComputeTxRoot(txs);
-  auto block = Block::Create(h, txs);
-  BlockSummary s = BlockSummary::Build(*block, receipts);
+  return BlockSummary::Build(*Block::Create(h, txs), receipts);
+}
+
+TEST(BlockSummaryTest, CountsAndVolumesRoundTrip) {
+  constexpr uint64_t kBig = std::numeric_limits<uint64_t>::max();
+  BlockSummary s =
+      SummaryOf({Pay(1, 2, kBig, 0), Pay(1, 2, kBig, 1), Pay(1, 2, 7, 2)}, {0, 0, 306}, 3);
   EXPECT_EQ(s.tx_count, 3u);
   ASSERT_EQ(s.by_type.size(), 1u);
   EXPECT_EQ(s.by_type[0].op_type, 1);
@@ -161,17 +166,9 @@ TEST(BlockSummaryTest, CountsAndVolumesRoundTrip) {
 // meaning (360, held, is the RPC layer's to classify), and still reads the
 // format-1 summaries written before codes were counted.
 TEST(BlockSummaryTest, CountsResultCodesPerTypeAndReadsFormatOne) {
-  std::vector<TransactionPtr> txs = {Pay(1, 2, 5, 0), Pay(1, 2, 6, 1), Pay(1, 2, 7, 2),
-                                     Pay(1, 2, 8, 3), Pay(1, 2, 9, 4)};
-  std::vector<Receipt> receipts = {ReceiptFor(*txs[0], 360), ReceiptFor(*txs[1]),
-                                   ReceiptFor(*txs[2], 306), ReceiptFor(*txs[3], 360),
-                                   ReceiptFor(*txs[4], 360)};
-  BlockHeader h;
-  h.chain_id = "test-chain";
-  h.height = 4;
-  h.tx_root = Block::ComputeTxRoot(txs);
-  auto block = Block::Create(h, txs);
-  BlockSummary s = BlockSummary::Build(*block, receipts);
+  BlockSummary s = SummaryOf(
+      {Pay(1, 2, 5, 0), Pay(1, 2, 6, 1), Pay(1, 2, 7, 2), Pay(1, 2, 8, 3), Pay(1, 2, 9, 4)},
+      {360, 0, 306, 360, 360}, 4);
   ASSERT_EQ(s.by_type.size(), 1u);
   const auto& t = s.by_type[0];
   EXPECT_EQ(t.total, 5u);
@@ -187,26 +184,9 @@ TEST(BlockSummaryTest, CountsResultCodesPerTypeAndReadsFormatOne) {
   ASSERT_TRUE(back.has_value());
   EXPECT_EQ(*back, s);
 
-  // The same summary as a node before format 2 wrote it: no code counts.
-  Writer w;
-  w.U8(1);
-  w.VarBytes(s.header.Encode());
-  w.Varint(s.tx_count);
-  w.Varint(1);
-  w.U16(t.op_type);
-  w.Varint(t.total);
-  w.Varint(t.succeeded);
-  w.Varint(0);  // no volumes
-  auto old = BlockSummary::Decode(w.data());
-  ASSERT_TRUE(old.has_value());
-  EXPECT_EQ(old->by_type[0].total, 5u);
-  EXPECT_EQ(old->by_type[0].succeeded, 1u);
-  EXPECT_TRUE(old->by_type[0].codes.empty());
-  EXPECT_EQ(old->by_type[0].CountOf(360), 0u);
-
-  // Refused: code counts that do not add up to the failures, codes out of
-  // order or repeated, a zero code or count, an unknown format.
-  auto with_codes = [&](std::vector<std::pair<uint16_t, uint64_t>> codes, uint8_t format = 2) {
+  // `s` encoded by hand in `format`, with `codes` as its one type's code
+  // counts (format 2) or none (format 1).
+  auto encoded_as = [&](uint8_t format, std::vector<std::pair<uint16_t, uint64_t>> codes) {
     Writer x;
     x.U8(format);
     x.VarBytes(s.header.Encode());
@@ -215,21 +195,33 @@ TEST(BlockSummaryTest, CountsResultCodesPerTypeAndReadsFormatOne) {
     x.U16(t.op_type);
     x.Varint(t.total);
     x.Varint(t.succeeded);
-    x.Varint(codes.size());
-    for (auto [code, count] : codes) {
-      x.U16(code);
-      x.Varint(count);
+    if (format != 1) {
+      x.Varint(codes.size());
+      for (auto [code, count] : codes) {
+        x.U16(code);
+        x.Varint(count);
+      }
     }
-    x.Varint(0);
+    x.Varint(0);  // no volumes
     return BlockSummary::Decode(x.data());
   };
-  EXPECT_TRUE(with_codes({{306, 1}, {360, 3}}).has_value());
-  EXPECT_FALSE(with_codes({{306, 1}, {360, 2}}).has_value());
-  EXPECT_FALSE(with_codes({{360, 3}, {306, 1}}).has_value());
-  EXPECT_FALSE(with_codes({{306, 1}, {306, 3}}).has_value());
-  EXPECT_FALSE(with_codes({{0, 1}, {360, 3}}).has_value());
-  EXPECT_FALSE(with_codes({{306, 0}, {360, 4}}).has_value());
-  EXPECT_FALSE(with_codes({{306, 1}, {360, 3}}, 3).has_value());
+  // The same summary as a node before format 2 wrote it: no code counts.
+  auto old = encoded_as(1, {});
+  ASSERT_TRUE(old.has_value());
+  EXPECT_EQ(old->by_type[0].total, 5u);
+  EXPECT_EQ(old->by_type[0].succeeded, 1u);
+  EXPECT_TRUE(old->by_type[0].codes.empty());
+  EXPECT_EQ(old->by_type[0].CountOf(360), 0u);
+
+  // Refused: code counts that do not add up to the failures, codes out of
+  // order or repeated, a zero code or count, an unknown format.
+  EXPECT_TRUE(encoded_as(2, {{306, 1}, {360, 3}}).has_value());
+  EXPECT_FALSE(encoded_as(2, {{306, 1}, {360, 2}}).has_value());
+  EXPECT_FALSE(encoded_as(2, {{360, 3}, {306, 1}}).has_value());
+  EXPECT_FALSE(encoded_as(2, {{306, 1}, {306, 3}}).has_value());
+  EXPECT_FALSE(encoded_as(2, {{0, 1}, {360, 3}}).has_value());
+  EXPECT_FALSE(encoded_as(2, {{306, 0}, {360, 4}}).has_value());
+  EXPECT_FALSE(encoded_as(3, {{306, 1}, {360, 3}}).has_value());
 }
 
 // A store with blocks of payments among accounts 1..4 at chosen timestamps.
