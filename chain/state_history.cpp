@@ -47,6 +47,24 @@ void AddStateHistory(leveldb::WriteBatch& batch, const StateChanges& values, uin
   }
 }
 
+std::vector<uint64_t> StateVersionHeights(leveldb::DB& db, ByteSpan key, uint64_t max_height) {
+  std::vector<uint64_t> heights;
+  if (key.empty() || key.size() > kMaxStateKeyBytes) return heights;
+  const Bytes prefix = VersionPrefix(key);
+  std::unique_ptr<leveldb::Iterator> it(db.NewIterator(leveldb::ReadOptions()));
+  for (it->Seek(AsSlice(prefix)); it->Valid(); it->Next()) {
+    leveldb::Slice k = it->key();
+    if (k.size() != prefix.size() + 8 || std::memcmp(k.data(), prefix.data(), prefix.size()) != 0) {
+      break;
+    }
+    uint64_t h = 0;
+    for (size_t i = 0; i < 8; ++i) h = (h << 8) | static_cast<uint8_t>(k[prefix.size() + i]);
+    if (h > max_height) break;
+    heights.push_back(h);
+  }
+  return heights;
+}
+
 std::optional<Bytes> HistoricalState::Get(ByteSpan key) const {
   if (key.size() > kMaxStateKeyBytes) return std::nullopt;
   const Bytes prefix = VersionPrefix(key);

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "chain/bytes.h"
 #include "chain/state_store.h"
@@ -29,6 +30,10 @@ inline constexpr uint8_t kStateHistoryPrefix = 'v';
 
 // Appends the versions of `values` (a block's state writes) at `height`.
 void AddStateHistory(leveldb::WriteBatch& batch, const StateChanges& values, uint64_t height);
+
+// The heights at which `key` was written (a version exists), ascending, up
+// to `max_height`.
+std::vector<uint64_t> StateVersionHeights(leveldb::DB& db, ByteSpan key, uint64_t max_height);
 
 // The state as it was after block `height`: each key's value from the last
 // version at or below that height; absent when the key had no value then.

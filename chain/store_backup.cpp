@@ -5,6 +5,7 @@
 #include <leveldb/write_batch.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -469,8 +470,225 @@ Status LoadSections(std::FILE* f, const BackupManifest& m, leveldb::DB& db, Stat
   return Status::Ok();
 }
 
-// The checks after loading: height, block hash, chain id, state root,
-// certificate. Writes the rebuilt state tree.
+// Every header from `height` down to block 0 names its parent's hash, and
+// block 0 is the expected genesis block.
+Status CheckHeaderChain(const BlockStore& blocks, const BackupManifest& m, const Hash& genesis) {
+  std::optional<Hash> child_prev;  // prev_hash of the block above
+  for (uint64_t h = m.height + 1; h-- > 0;) {
+    auto header = blocks.HeaderAt(h);
+    if (!header || header->height != h || header->chain_id != m.chain_id) {
+      return MakeError("header_chain_broken", "block " + std::to_string(h) +
+                                                  "'s header is missing or names another " +
+                                                  "height or chain");
+    }
+    const Hash hash = header->ComputeHash();
+    if (child_prev && *child_prev != hash) {
+      return MakeError("header_chain_broken",
+                       "block " + std::to_string(h + 1) + " names parent " + child_prev->ToHex() +
+                           ", but block " + std::to_string(h) + " in the backup hashes to " +
+                           hash.ToHex() + ": the chain of headers was altered");
+    }
+    child_prev = header->prev_hash;
+    if (h == 0 && !genesis.IsZero() && hash != genesis) {
+      return MakeError("genesis_mismatch", "the backup's genesis block hashes to " + hash.ToHex() +
+                                               ", this node's genesis block to " + genesis.ToHex() +
+                                               ": another network");
+    }
+  }
+  return Status::Ok();
+}
+
+// The state rolled back to an earlier height: `changes` (key -> value then,
+// nullopt: absent then) over the restored state.
+class RolledBackState final : public StateView {
+ public:
+  RolledBackState(const StateView& now, const StateChanges& changes)
+      : now_(now), changes_(changes) {}
+  std::optional<Bytes> Get(ByteSpan key) const override {
+    if (auto it = changes_.find(key); it != changes_.end()) return it->second;
+    return now_.Get(key);
+  }
+
+ private:
+  const StateView& now_;
+  const StateChanges& changes_;
+};
+
+// One pass over the state history (keys 'v' ‖ BE16 length ‖ key ‖ BE64
+// height, docs/state.md §6). Fills `rollback` with the value at height `at`
+// of every key written after `at`. With `tip` set, also checks that each
+// key's latest version is its value in `tip` (the restored state) and that
+// every value in `tip` has a version: then the history ends where the state
+// is.
+Status ScanStateHistory(leveldb::DB& db, uint64_t last_height, uint64_t at, const StateChanges* tip,
+                        StateChanges& rollback) {
+  leveldb::ReadOptions ro;
+  ro.fill_cache = false;
+  std::unique_ptr<leveldb::Iterator> it(db.NewIterator(ro));
+  Bytes key;  // the state key being read
+  std::optional<Bytes> at_value, last_value;
+  bool has_at = false, has_key = false;
+  uint64_t last_height_of_key = 0, present = 0;
+  auto finish_key = [&]() -> Status {
+    if (!has_key) return Status::Ok();
+    if (last_height_of_key > last_height) {
+      return MakeError("state_history_mismatch",
+                       "state key " + ToHex(key) + " has a past value at height " +
+                           std::to_string(last_height_of_key) + ", above the backup's height " +
+                           std::to_string(last_height));
+    }
+    if (tip != nullptr) {
+      auto now = tip->find(key);
+      const std::optional<Bytes> current = now == tip->end() ? std::nullopt : now->second;
+      if (current != last_value) {
+        return MakeError("state_history_mismatch",
+                         "the latest past value of state key " + ToHex(key) + " (height " +
+                             std::to_string(last_height_of_key) +
+                             ") is not its value in the state: the state history was altered");
+      }
+      if (current) ++present;
+    }
+    if (last_height_of_key > at) rollback[key] = has_at ? at_value : std::nullopt;
+    return Status::Ok();
+  };
+  const char prefix = static_cast<char>(kStateHistoryPrefix);
+  for (it->Seek(leveldb::Slice(&prefix, 1)); it->Valid() && it->key()[0] == prefix; it->Next()) {
+    const ByteSpan k = AsSpan(it->key());
+    const ByteSpan v = AsSpan(it->value());
+    const size_t len = k.size() >= 3 ? (size_t(k[1]) << 8) | k[2] : 0;
+    if (k.size() != 3 + len + 8 || len == 0 || len > kMaxStateKeyBytes || v.empty() || v[0] > 1 ||
+        (v[0] == 0 && v.size() != 1)) {
+      return MakeError("backup_format", "a state history record is malformed (key " +
+                                            ToHex(k.first(std::min<size_t>(k.size(), 64))) + ")");
+    }
+    const ByteSpan state_key = k.subspan(3, len);
+    uint64_t h = 0;
+    for (size_t i = 0; i < 8; ++i) h = (h << 8) | k[3 + len + i];
+    if (!has_key || !std::equal(key.begin(), key.end(), state_key.begin(), state_key.end())) {
+      if (Status st = finish_key(); !st) return st;
+      key.assign(state_key.begin(), state_key.end());
+      has_key = true;
+      has_at = false;
+      at_value.reset();
+    }
+    std::optional<Bytes> value;
+    if (v[0] == 1) value = Bytes(v.begin() + 1, v.end());
+    if (h <= at) {
+      at_value = value;
+      has_at = true;
+    }
+    last_height_of_key = h;
+    last_value = std::move(value);
+  }
+  if (!it->status().ok()) return MakeError("storage_read_failed", it->status().ToString());
+  if (Status st = finish_key(); !st) return st;
+  if (tip != nullptr && present != tip->size()) {
+    return MakeError("state_history_mismatch",
+                     std::to_string(tip->size() - std::min<uint64_t>(present, tip->size())) +
+                         " state values have no past version in the state history");
+  }
+  return Status::Ok();
+}
+
+bool SameSet(std::vector<PublicKey> a, std::vector<PublicKey> b) {
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  return a == b;
+}
+
+// Follows the validator set from the trusted genesis set to the set in force
+// at the backup's height (docs/backup.md "Trust"). Checkpoints: the last
+// block before each height at which the state history says the set changed,
+// and the backup's block. At each, in order: the block's certificate carries
+// a quorum of the set followed so far; the state rolled back to the block
+// from the history has the root in its header (so that state is the one the
+// certified block commits to); that state says the block was decided by the
+// set followed. The set for the next height is then read from that state's
+// schedule — a change is trusted only through a block certified by the set
+// in force before it.
+Status FollowValidatorSets(ChainStore& store, const BackupManifest& m, const RestoreOptions& o,
+                           const StateChanges& values, RestoreReport& report) {
+  if (o.trusted_validators.empty()) {
+    return MakeError("certificate_invalid", "no trusted (genesis) validator set to start from");
+  }
+  if (!o.validators_at || o.validator_set_key.empty()) {
+    return MakeError("certificate_invalid",
+                     "the restore was not told where the state keeps the validator set");
+  }
+  const BlockStore& blocks = store.blocks();
+  if (Status st = CheckHeaderChain(blocks, m, o.expected_genesis_hash); !st) return st;
+
+  std::vector<uint64_t> checkpoints;
+  for (uint64_t e : StateVersionHeights(store.db(), o.validator_set_key, m.height)) {
+    if (e == 0) continue;  // genesis wrote the first set
+    if (checkpoints.empty() || checkpoints.back() != e - 1) checkpoints.push_back(e - 1);
+  }
+  if (checkpoints.empty() || checkpoints.back() != m.height) checkpoints.push_back(m.height);
+
+  std::vector<PublicKey> set = o.trusted_validators;
+  std::string origin = "the genesis validator set";
+  bool tip_checked = false;
+  for (uint64_t t : checkpoints) {
+    StateChanges rollback;
+    if (t < m.height || !tip_checked) {
+      Status st =
+          ScanStateHistory(store.db(), m.height, t, tip_checked ? nullptr : &values, rollback);
+      if (!st) return st;
+      tip_checked = true;
+    }
+    auto header = blocks.HeaderAt(t);
+    if (!header)
+      return MakeError("header_chain_broken", "no header for block " + std::to_string(t));
+    if (t < m.height) {
+      const Hash root = store.state().Prepare(rollback).root;
+      if (root != header->state_root) {
+        return MakeError("state_history_mismatch",
+                         "the state rolled back to height " + std::to_string(t) +
+                             " from the state history hashes to root " + root.ToHex() +
+                             ", but block " + std::to_string(t) + "'s header commits to " +
+                             header->state_root.ToHex() + ": the state history was altered");
+      }
+    }
+    if (t > 0) {
+      auto cert = blocks.CertificateAt(t);
+      if (!cert || cert->height != t || cert->block_hash != header->ComputeHash()) {
+        return MakeError("certificate_invalid",
+                         "block " + std::to_string(t) + " has no matching commit certificate");
+      }
+      if (Status v = cert->Verify(m.chain_id, set); !v) {
+        return MakeError("certificate_invalid",
+                         "the commit certificate of block " + std::to_string(t) +
+                             " does not verify against " + origin +
+                             ", in force at that height: " + v.error().message);
+      }
+    }
+    const RolledBackState state(store.state(), rollback);
+    if (!SameSet(o.validators_at(state, t), set)) {
+      return MakeError("validator_set_mismatch",
+                       "the state of block " + std::to_string(t) +
+                           " says another validator set decided it than " + origin +
+                           " (a validator set change is missing from the state history)");
+    }
+    ++report.checkpoints;
+    if (t == m.height) break;
+    auto next = o.validators_at(state, t + 1);
+    if (next.empty()) {
+      return MakeError("validator_set_mismatch",
+                       "the state of block " + std::to_string(t) + " names no validator set");
+    }
+    if (!SameSet(next, set)) {
+      set = std::move(next);
+      origin = "the validator set that took over at height " + std::to_string(t + 1) +
+               " (scheduled in the state certified at block " + std::to_string(t) + ")";
+      report.validator_set_changes.push_back(t + 1);
+    }
+  }
+  return Status::Ok();
+}
+
+// The checks after loading: height, block hash, chain id, state root, then
+// the header chain, state history and certificates (FollowValidatorSets).
+// Writes the rebuilt state tree.
 Status CheckAndRebuild(ChainStore& store, const BackupManifest& m, const RestoreOptions& o,
                        const StateChanges& values, RestoreReport& report) {
   const BlockStore& blocks = store.blocks();
@@ -513,30 +731,7 @@ Status CheckAndRebuild(ChainStore& store, const BackupManifest& m, const Restore
   if (!st.ok()) return MakeError("storage_write_failed", st.ToString());
   report.state_keys = values.size();
 
-  if (m.height == 0) return Status::Ok();  // genesis carries no certificate
-  auto cert = blocks.CertificateAt(m.height);
-  if (!cert || cert->block_hash != m.block_hash || cert->height != m.height) {
-    return MakeError("certificate_invalid",
-                     "block " + std::to_string(m.height) + " has no matching commit certificate");
-  }
-  std::vector<PublicKey> set = o.trusted_validators;
-  report.certificate_checked_against_trusted_set = !set.empty();
-  if (set.empty()) {
-    if (!o.read_validators) {
-      return MakeError("certificate_invalid", "no validator set to check the certificate with");
-    }
-    set = o.read_validators(store.StateAt(m.height - 1));
-  }
-  if (Status v = cert->Verify(m.chain_id, set); !v) {
-    return MakeError("certificate_invalid", "the commit certificate of block " +
-                                                std::to_string(m.height) +
-                                                " does not verify against the " +
-                                                (report.certificate_checked_against_trusted_set
-                                                     ? "trusted (genesis) validator set"
-                                                     : "validator set recorded in the backup") +
-                                                ": " + v.error().message);
-  }
-  return Status::Ok();
+  return FollowValidatorSets(store, m, o, values, report);
 }
 
 }  // namespace

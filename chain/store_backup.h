@@ -8,7 +8,11 @@
 // height). The state tree nodes are not copied: a restore rebuilds the tree
 // from the state values and refuses the file unless the rebuilt root equals
 // the state root in the header of the backed-up block, and unless that
-// block's commit certificate carries a quorum of the trusted validator set.
+// block's commit certificate carries a quorum of the validator set in force
+// at its height. That set is found by following the validator set changes
+// from the trusted genesis set (docs/backup.md "Trust"): each change is
+// accepted only from a state that a block certified by the set before it
+// commits to.
 //
 // Thread-safety: WriteBackup may run on any thread concurrently with
 // commits; RestoreBackup writes a new database nobody else has open.
@@ -63,29 +67,46 @@ struct RestoreOptions {
   ChainStore::Options store;  // store.path must not hold a database yet
   // The chain id the backup must be of (empty: any).
   std::string expected_chain_id;
-  // The validator set that must have certified the backed-up block (the
-  // genesis set). Empty: the certificate is checked against the validator
-  // set recorded in the backup's own state, which proves less; the result
-  // says so (RestoreReport::certificate_checked_against_genesis).
+  // The hash of the network's genesis block (zero: not checked). The
+  // backup's block 0 must be this block.
+  Hash expected_genesis_hash;
+  // The genesis validator set: the root of trust. Required.
   std::vector<PublicKey> trusted_validators;
-  // Reads validators from a state view (contracts::ReadValidators); chain/
-  // does not know the state layout. Required when trusted_validators is empty.
-  std::function<std::vector<PublicKey>(const StateView&)> read_validators;
+  // chain/ does not know the state layout; the node supplies it
+  // (contracts::ValidatorSetKey, contracts::ValidatorsAt). Both required for
+  // a backup above height 0.
+  //  - validator_set_key: the state key of the set in force; its past
+  //    versions (state history) say at which heights the set changed.
+  //  - validators_at(state after block h, height): the set deciding `height`
+  //    (h + 1 <= height <= h + the change delay) — with height = h, the set
+  //    that decided block h.
+  Bytes validator_set_key;
+  std::function<std::vector<PublicKey>(const StateView&, uint64_t height)> validators_at;
 };
 
 struct RestoreReport {
   BackupManifest manifest;
   uint64_t state_keys = 0;
-  bool certificate_checked_against_trusted_set = false;
+  // The sets followed from genesis: the heights at which a new set took
+  // over (ascending), each checked as docs/backup.md "Trust" says.
+  std::vector<uint64_t> validator_set_changes;
+  // Blocks whose certificate and (rolled-back) state root were checked.
+  uint64_t checkpoints = 0;
 };
 
 // Restores into a new database at options.store.path, checking in order:
 // the manifest checksum, each section's checksum, the chain id, the block
 // hash at the backup's height, the state root rebuilt from the state values
-// against that block's header, and the block's commit certificate. On any
-// failure the partial database is removed and the error names the check:
-// "backup_*" as VerifyBackup, "target_exists", "wrong_chain",
-// "block_hash_mismatch", "state_root_mismatch", "certificate_invalid".
+// against that block's header, the chain of headers back to the genesis
+// block, the state history's latest versions against the state, and then,
+// following the validator sets from genesis, at the last block before each
+// set change and at the backup's height: the block's commit certificate
+// against the set in force, the state root of the state rolled back to that
+// height, and the set that state says decided the block. On any failure the
+// partial database is removed and the error names the check: "backup_*" as
+// VerifyBackup, "target_exists", "wrong_chain", "block_hash_mismatch",
+// "state_root_mismatch", "genesis_mismatch", "header_chain_broken",
+// "state_history_mismatch", "certificate_invalid", "validator_set_mismatch".
 Result<RestoreReport> RestoreBackup(const RestoreOptions& options);
 
 }  // namespace corridor

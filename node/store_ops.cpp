@@ -5,8 +5,8 @@
 #include <ostream>
 
 #include "contracts/genesis.h"
-#include "contracts/ledger.h"
 #include "node/config.h"
+#include "node/restore_trust.h"
 #include "rpc/client.h"
 
 namespace corridor::node {
@@ -126,12 +126,14 @@ int RestoreCommand(const std::string& in_path, const std::string& home, std::ost
         << "): " << genesis.error().message << "\n";
     return 2;
   }
-  RestoreOptions o;
+  auto trust = RestoreTrust(*genesis);
+  if (!trust) {
+    err << "corridord: " << config->GenesisPath() << ": " << trust.error().message << "\n";
+    return 2;
+  }
+  RestoreOptions o = std::move(*trust);
   o.in_path = in_path;
   o.store = config->StoreOptions();
-  o.expected_chain_id = genesis->chain_id;
-  for (const auto& v : genesis->validators) o.trusted_validators.push_back(v.key);
-  o.read_validators = [](const StateView& view) { return contracts::ReadValidators(view); };
   std::error_code ec;
   fs::create_directories(config->DataPath(), ec);
   const auto t0 = std::chrono::steady_clock::now();
@@ -144,7 +146,18 @@ int RestoreCommand(const std::string& in_path, const std::string& home, std::ost
   out << "restored " << in_path << " into " << o.store.path << " in " << SecondsSince(t0) << " s\n"
       << "  checked: manifest and section checksums, chain id, block hash, state root rebuilt "
          "from "
-      << report->state_keys << " state values, commit certificate against the genesis validators\n";
+      << report->state_keys
+      << " state values, headers back to this genesis, state history, and the commit "
+         "certificate, state and validator set of "
+      << report->checkpoints << (report->checkpoints == 1 ? " block" : " blocks")
+      << " against the set in force (the last block before each set change, and the "
+         "backed-up block)\n"
+      << "  validator sets followed from genesis: ";
+  if (report->validator_set_changes.empty()) out << "none changed";
+  for (size_t i = 0; i < report->validator_set_changes.size(); ++i) {
+    out << (i ? ", " : "") << "new set from height " << report->validator_set_changes[i];
+  }
+  out << "\n";
   PrintManifest(report->manifest, out);
   out << "start the node with: corridord start --home " << home
       << " (it syncs the blocks after height " << report->manifest.height << " from its peers)\n";

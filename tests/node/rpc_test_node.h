@@ -104,9 +104,13 @@ class TestNode final : public NodeApi {
     return Tx(from, Payment{Addr(to), std::move(asset), amount}, std::move(memo), nonce_offset);
   }
 
+  // The dev keys that sign the commit certificates of the next blocks (the
+  // tests of validator set changes choose them per block).
+  std::vector<std::string> certificate_signers = {"validator-1", "validator-2", "validator-3"};
+
   // Executes `txs` as the next block (non-includable ones are dropped, as a
   // proposer does), validates it as a follower would, and commits it with a
-  // certificate signed by validators 1-3. Returns the block.
+  // certificate signed by `certificate_signers`. Returns the block.
   BlockPtr Commit(const std::vector<TransactionPtr>& txs, std::optional<uint64_t> timestamp = {}) {
     contracts::Executor exec;
     contracts::BlockContext ctx{doc_.chain_id, height() + 1,
@@ -130,8 +134,8 @@ class TestNode final : public NodeApi {
     cert.view = h.view;
     cert.block_hash = block->hash();
     Hash digest = CommitVoteDigest(doc_.chain_id, h.height, h.view, block->hash());
-    for (int i = 1; i <= 3; ++i) {
-      PrivateKey k = contracts::DevKey("validator-" + std::to_string(i));
+    for (const auto& name : certificate_signers) {
+      PrivateKey k = contracts::DevKey(name);
       cert.signatures.push_back({k.public_key(), k.Sign(digest)});
     }
     std::sort(cert.signatures.begin(), cert.signatures.end(),
