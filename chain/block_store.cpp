@@ -65,6 +65,9 @@ constexpr size_t kAccountKeySize = 1 + Address::kSize + 12;
 const Bytes kLastHeightKey = {BlockStore::kMetaPrefix, 'h', 'e', 'i', 'g', 'h', 't'};
 // The lowest height >= 1 whose body is kept (absent: 1, nothing pruned).
 const Bytes kBodiesFromKey = {BlockStore::kMetaPrefix, 'b', 'o', 'd', 'i', 'e', 's'};
+// The lowest height from which the audit index is complete (absent: the
+// store predates the index; ChainStore::Open builds it).
+const Bytes kAuditFromKey = {BlockStore::kMetaPrefix, 'a', 'u', 'd', 'i', 't'};
 
 // Adds the deletion of bodies [from, below) to `batch`, at most `max` of
 // them, and the new bodies-from marker; returns the new marker.
@@ -174,15 +177,34 @@ std::vector<HistoryEntry> BlockStore::AccountHistory(const Address& account, uin
   return out;
 }
 
-Result<HistoryPage> BlockStore::ScanAccountHistory(const Address& account,
-                                                   const HistoryScan& scan) const {
-  HistoryPage page;
-  if (scan.highest < scan.lowest || scan.limit == 0) return page;
-  const bool newest_first = scan.order == HistoryScan::Order::kNewestFirst;
-  const Bytes low = AccountKey(account, scan.lowest.height, scan.lowest.position);
-  const Bytes high = AccountKey(account, scan.highest.height, scan.highest.position);
-  std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(leveldb::ReadOptions()));
+namespace {
+
+// Walks an index whose keys are `prefix` ‖ BE64 height ‖ BE32 position
+// (`prefix` is the key bytes before the location), visiting the entries
+// with locations in [lowest, highest] in `order`. Before each entry it asks
+// `full()`; when that says true, or max_scan entries were visited, it stops
+// and returns the last visited location (where to resume). nullopt when the
+// range was exhausted. `visit(location, value)` returning an error ends the
+// walk with it.
+template <typename Full, typename Visit>
+Result<std::optional<TxLocation>> WalkIndex(leveldb::DB& db, const leveldb::Snapshot* snapshot,
+                                            const Bytes& prefix, HistoryScan::Order order,
+                                            TxLocation lowest, TxLocation highest, size_t max_scan,
+                                            size_t& scanned, Full full, Visit visit) {
+  if (highest < lowest) return std::optional<TxLocation>();
+  const size_t key_size = prefix.size() + 12;
+  auto key_at = [&](TxLocation loc) {
+    Bytes k = prefix;
+    PutBE64(k, loc.height);
+    PutBE32(k, loc.position);
+    return k;
+  };
+  const bool newest_first = order == HistoryScan::Order::kNewestFirst;
+  leveldb::ReadOptions ro;
+  ro.snapshot = snapshot;
+  std::unique_ptr<leveldb::Iterator> it(db.NewIterator(ro));
   if (newest_first) {
+    const Bytes high = key_at(highest);
     it->Seek(AsSlice(high));
     if (!it->Valid()) {
       it->SeekToLast();
@@ -190,45 +212,104 @@ Result<HistoryPage> BlockStore::ScanAccountHistory(const Address& account,
       it->Prev();
     }
   } else {
-    it->Seek(AsSlice(low));
+    it->Seek(AsSlice(key_at(lowest)));
   }
   // The current entry's location, or nullopt when the iterator has left the range.
   auto current = [&]() -> std::optional<TxLocation> {
     if (!it->Valid()) return std::nullopt;
     leveldb::Slice k = it->key();
-    if (k.size() != kAccountKeySize || std::memcmp(k.data(), low.data(), 1 + Address::kSize) != 0) {
+    if (k.size() != key_size || std::memcmp(k.data(), prefix.data(), prefix.size()) != 0) {
       return std::nullopt;
     }
-    const auto* p = reinterpret_cast<const uint8_t*>(k.data()) + 1 + Address::kSize;
+    const auto* p = reinterpret_cast<const uint8_t*>(k.data()) + prefix.size();
     TxLocation loc{GetBE64(p), GetBE32(p + 8)};
-    if (loc < scan.lowest || scan.highest < loc) return std::nullopt;
+    if (loc < lowest || highest < loc) return std::nullopt;
     return loc;
   };
-  const size_t max_scan = std::max<size_t>(scan.max_scan, 1);
+  max_scan = std::max<size_t>(max_scan, 1);
   std::optional<TxLocation> last;
   for (auto loc = current(); loc; loc = current()) {
-    if (page.records.size() >= scan.limit || page.scanned >= max_scan) {
-      page.resume = last;  // more entries remain in the range
-      return page;
-    }
+    if (full() || scanned >= max_scan) return last;  // more entries remain in the range
     leveldb::Slice v = it->value();
-    auto rec = AccountHistoryRecord::DecodeValue(
-        ByteSpan(reinterpret_cast<const uint8_t*>(v.data()), v.size()), *loc);
-    if (!rec) {
-      return MakeError("corrupt_index", "account history record at height " +
-                                            std::to_string(loc->height) + " position " +
-                                            std::to_string(loc->position) + " does not decode");
+    if (Status st = visit(*loc, ByteSpan(reinterpret_cast<const uint8_t*>(v.data()), v.size()));
+        !st) {
+      return st.error();
     }
-    ++page.scanned;
+    ++scanned;
     last = loc;
-    if (!scan.filter || scan.filter(*rec)) page.records.push_back(std::move(*rec));
     if (newest_first) {
       it->Prev();
     } else {
       it->Next();
     }
   }
+  return std::optional<TxLocation>();
+}
+
+Status CorruptRecord(std::string_view index, TxLocation loc) {
+  return MakeError("corrupt_index", std::string(index) + " record at height " +
+                                        std::to_string(loc.height) + " position " +
+                                        std::to_string(loc.position) + " does not decode");
+}
+
+// The audit records of a block's transactions (chain/audit.h).
+void AddAuditRecords(leveldb::WriteBatch& batch, const Block& block,
+                     const std::vector<Receipt>& receipts) {
+  const auto& txs = block.transactions();
+  for (size_t i = 0; i < txs.size() && i < receipts.size(); ++i) {
+    if (!IsAudited(TypeOf(txs[i]->body().op))) continue;
+    AuditRecord rec;
+    rec.timestamp_ms = block.header().timestamp_ms;
+    rec.tx = txs[i];
+    rec.receipt = receipts[i];
+    Bytes key = HeightKey(BlockStore::kAuditPrefix, block.header().height);
+    PutBE32(key, static_cast<uint32_t>(i));
+    batch.Put(AsSlice(key), AsSlice(rec.EncodeValue()));
+  }
+}
+
+}  // namespace
+
+Result<HistoryPage> BlockStore::ScanAccountHistory(const Address& account,
+                                                   const HistoryScan& scan) const {
+  HistoryPage page;
+  if (scan.limit == 0) return page;
+  auto resume = WalkIndex(
+      *db_, snapshot_, PrefixedKey(kAccountPrefix, ByteSpan(account.bytes)), scan.order,
+      scan.lowest, scan.highest, scan.max_scan, page.scanned,
+      [&] { return page.records.size() >= scan.limit; },
+      [&](TxLocation loc, ByteSpan value) -> Status {
+        auto rec = AccountHistoryRecord::DecodeValue(value, loc);
+        if (!rec) return CorruptRecord("account history", loc);
+        if (!scan.filter || scan.filter(*rec)) page.records.push_back(std::move(*rec));
+        return Status::Ok();
+      });
+  if (!resume) return resume.error();
+  page.resume = *resume;
   return page;
+}
+
+Result<AuditPage> BlockStore::ScanAudit(const AuditScan& scan) const {
+  AuditPage page;
+  if (scan.limit == 0) return page;
+  auto resume = WalkIndex(
+      *db_, snapshot_, Bytes{kAuditPrefix}, scan.order, scan.lowest, scan.highest, scan.max_scan,
+      page.scanned, [&] { return page.records.size() >= scan.limit; },
+      [&](TxLocation loc, ByteSpan value) -> Status {
+        auto rec = AuditRecord::DecodeValue(value, loc);
+        if (!rec) return CorruptRecord("audit", loc);
+        if (!scan.filter || scan.filter(*rec)) page.records.push_back(std::move(*rec));
+        return Status::Ok();
+      });
+  if (!resume) return resume.error();
+  page.resume = *resume;
+  return page;
+}
+
+uint64_t BlockStore::AuditFrom() const {
+  auto v = Read(kAuditFromKey);
+  if (!v || v->size() != 8) return 0;
+  return GetBE64(v->data());
 }
 
 std::optional<BlockSummary> BlockStore::SummaryAt(uint64_t height) const {
@@ -348,6 +429,7 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const Options& options) {
   auto store = std::unique_ptr<ChainStore>(
       new ChainStore(options.path, std::move(cache), std::unique_ptr<leveldb::DB>(raw)));
   store->retain_blocks_ = options.retain_blocks;
+  if (Status st = store->BuildAuditIndex(); !st) return st.error();
   return store;
 }
 
@@ -402,6 +484,12 @@ Status ChainStore::CommitBlock(const Block& block, const CommitCertificate& cert
       batch.Put(AsSlice(AccountKey(account, h.height, pos)), AsSlice(record.EncodeValue()));
     }
   }
+  AddAuditRecords(batch, block, receipts);
+  if (h.height == 0) {
+    Bytes zero;
+    PutBE64(zero, 0);
+    batch.Put(AsSlice(kAuditFromKey), AsSlice(zero));
+  }
   state.AddToBatch(batch);
   AddStateHistory(batch, state.values, h.height);
   if (retain_blocks_ > 0 && h.height > retain_blocks_) {
@@ -413,6 +501,40 @@ Status ChainStore::CommitBlock(const Block& block, const CommitCertificate& cert
   leveldb::WriteOptions wo;
   wo.sync = sync;
   leveldb::Status s = db_->Write(wo, &batch);
+  if (!s.ok()) return MakeError("storage_write_failed", s.ToString());
+  return Status::Ok();
+}
+
+Status ChainStore::BuildAuditIndex() {
+  std::string marker;
+  if (db_->Get(leveldb::ReadOptions(), AsSlice(kAuditFromKey), &marker).ok()) return Status::Ok();
+  auto last = blocks_.LastHeight();
+  if (!last) return Status::Ok();  // empty: block 0's commit writes the marker
+  const uint64_t bodies_from = blocks_.BodiesFrom();
+  const uint64_t from = bodies_from > 1 ? bodies_from : 0;
+  constexpr uint64_t kBlocksPerBatch = 256;
+  for (uint64_t h = from; h <= *last;) {
+    leveldb::WriteBatch batch;
+    for (uint64_t end = std::min(*last, h + kBlocksPerBatch - 1); h <= end; ++h) {
+      auto block = blocks_.BlockAt(h);
+      auto receipts = blocks_.ReceiptsAt(h);
+      if (!block || !receipts) {
+        return MakeError("corrupt_store", "block " + std::to_string(h) +
+                                              " or its receipts cannot be read while building "
+                                              "the audit index");
+      }
+      AddAuditRecords(batch, **block, *receipts);
+    }
+    leveldb::Status s = db_->Write(leveldb::WriteOptions(), &batch);
+    if (!s.ok()) return MakeError("storage_write_failed", s.ToString());
+  }
+  leveldb::WriteBatch done;
+  Bytes v;
+  PutBE64(v, from);
+  done.Put(AsSlice(kAuditFromKey), AsSlice(v));
+  leveldb::WriteOptions wo;
+  wo.sync = true;  // after every record: a crash before it only repeats the build
+  leveldb::Status s = db_->Write(wo, &done);
   if (!s.ok()) return MakeError("storage_write_failed", s.ToString());
   return Status::Ok();
 }

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "chain/audit.h"
 #include "chain/block.h"
 #include "chain/history.h"
 #include "chain/receipt.h"
@@ -77,6 +78,23 @@ struct HistoryPage {
   size_t scanned = 0;  // index entries examined
 };
 
+// A bounded walk over the audit index (chain/audit.h); the same rules as
+// HistoryScan.
+struct AuditScan {
+  HistoryScan::Order order = HistoryScan::Order::kNewestFirst;
+  TxLocation lowest = kFirstLocation;  // inclusive
+  TxLocation highest = kLastLocation;  // inclusive
+  size_t limit = 100;
+  size_t max_scan = 10'000;
+  std::function<bool(const AuditRecord&)> filter;  // nullptr: every record
+};
+
+struct AuditPage {
+  std::vector<AuditRecord> records;  // in scan order
+  std::optional<TxLocation> resume;  // as HistoryPage::resume
+  size_t scanned = 0;
+};
+
 class BlockStore {
  public:
   // With `snapshot`, every read sees the database as of that snapshot
@@ -102,6 +120,15 @@ class BlockStore {
   // Cost is bounded by max_scan index reads, whatever the filter.
   // Error "corrupt_index" when a stored record does not decode.
   Result<HistoryPage> ScanAccountHistory(const Address& account, const HistoryScan& scan) const;
+
+  // The audit records (chain/audit.h) in `scan.order` within [lowest,
+  // highest]; cost bounded by scan.max_scan index reads. Error
+  // "corrupt_index" when a stored record does not decode.
+  Result<AuditPage> ScanAudit(const AuditScan& scan) const;
+  // The lowest height from which the audit index holds every audited
+  // transaction: 0, or the first unpruned height when the index was built
+  // (ChainStore::Open) for a store whose older bodies were already pruned.
+  uint64_t AuditFrom() const;
 
   // The header and per-block counts of a committed block ('H' records; small).
   std::optional<BlockSummary> SummaryAt(uint64_t height) const;
@@ -138,6 +165,7 @@ class BlockStore {
   static constexpr uint8_t kTxPrefix = 'x';
   static constexpr uint8_t kAccountPrefix = 'a';
   static constexpr uint8_t kSummaryPrefix = 'H';
+  static constexpr uint8_t kAuditPrefix = 'u';
 
  private:
   std::optional<Bytes> Read(ByteSpan key) const;
@@ -165,6 +193,9 @@ class ChainStore {
   };
   static constexpr uint64_t kMaxPrunePerCommit = 64;
 
+  // Opens (or creates) the store. A store written before the audit index
+  // existed gets it built here, once, from its block bodies and receipts
+  // (one pass over the stored blocks; AuditFrom() tells how far back).
   static Result<std::unique_ptr<ChainStore>> Open(const Options& options);
   ~ChainStore();
   ChainStore(const ChainStore&) = delete;
@@ -209,6 +240,9 @@ class ChainStore {
  private:
   ChainStore(std::string path, std::unique_ptr<leveldb::Cache> cache,
              std::unique_ptr<leveldb::DB> db);
+  // Writes the audit records of every stored block body and the AuditFrom
+  // marker (for stores written before the index existed).
+  Status BuildAuditIndex();
 
   std::string path_;
   uint64_t retain_blocks_ = 0;

@@ -1,6 +1,6 @@
 // The records ChainStore keeps for explorers and statements: account history
 // records, block summaries, the bounded history scan, time-to-height search,
-// the timestamp rule, and past state values.
+// the timestamp rule, past state values, and the audit index (chain/audit.h).
 #include "chain/history.h"
 
 #include <gtest/gtest.h>
@@ -9,6 +9,10 @@
 #include <limits>
 #include <set>
 
+#include <leveldb/db.h>
+#include <leveldb/write_batch.h>
+
+#include "chain/audit.h"
 #include "chain/block_store.h"
 #include "chain/encoding.h"
 
@@ -36,16 +40,20 @@ Address AddrOf(int i) {
   return Address::FromPublicKey(Key(i).public_key());
 }
 
-TransactionPtr Pay(int from, int to, uint64_t amount, uint64_t nonce, std::string memo = "") {
+TransactionPtr Tx(int from, Operation op, uint64_t nonce, std::string memo = "") {
   PrivateKey k = Key(from);
   TxBody b;
   b.chain_id = "test-chain";
   b.sender = AddrOf(from);
   b.nonce = nonce;
   b.expiry_height = 1000;
-  b.op = Payment{AddrOf(to), "USD", amount};
+  b.op = std::move(op);
   b.memo = std::move(memo);
   return Transaction::Sign(std::move(b), {&k});
+}
+
+TransactionPtr Pay(int from, int to, uint64_t amount, uint64_t nonce, std::string memo = "") {
+  return Tx(from, Payment{AddrOf(to), "USD", amount}, nonce, std::move(memo));
 }
 
 // A transfer receipt for a payment (code 0), or a bare failure code.
@@ -53,7 +61,7 @@ Receipt ReceiptFor(const Transaction& tx, uint16_t code = 0) {
   Receipt r;
   r.tx_id = tx.id();
   r.code = code;
-  if (code == 0) {
+  if (code == 0 && std::holds_alternative<Payment>(tx.body().op)) {
     const auto& p = std::get<Payment>(tx.body().op);
     Event e;
     e.type = 1;
@@ -423,6 +431,181 @@ TEST_F(HistoryStoreTest, PastStateValuesAndPrefixScan) {
   EXPECT_EQ(scan[0].first, B("k12"));
   EXPECT_EQ(store_->state().ScanPrefix(AsBytes("k"), 1).size(), 1u);
   EXPECT_EQ(store_->state().ScanPrefix(AsBytes("k"), 10).size(), 2u);
+}
+
+// ---------------------------------------------------------------- audit index
+
+TEST(AuditCategoryTest, AdministrativeOperationsOnly) {
+  EXPECT_EQ(AuditCategoryOf(OpType::kGrantRole), AuditCategory::kRole);
+  EXPECT_EQ(AuditCategoryOf(OpType::kFreezeAsset), AuditCategory::kFreeze);
+  EXPECT_EQ(AuditCategoryOf(OpType::kAmlRuleSet), AuditCategory::kAmlRule);
+  EXPECT_EQ(AuditCategoryOf(OpType::kHoldReject), AuditCategory::kHold);
+  EXPECT_EQ(AuditCategoryOf(OpType::kHaltNetwork), AuditCategory::kNetwork);
+  EXPECT_EQ(AuditCategoryOf(OpType::kProposeValidatorChange), AuditCategory::kGovernance);
+  for (OpType t : {OpType::kPayment, OpType::kMint, OpType::kBurn, OpType::kFxPayment,
+                   OpType::kSettleBatch, OpType::kPublishRate, OpType::kEscrowCreate,
+                   OpType::kDisputeOpen, OpType::kExchangeDeposit}) {
+    EXPECT_FALSE(IsAudited(t)) << OpTypeName(t);
+  }
+  // Every category has a distinct name and at least one operation.
+  std::set<std::string_view> names;
+  for (uint8_t c = 1; c <= kMaxAuditCategory; ++c) {
+    auto category = static_cast<AuditCategory>(c);
+    names.insert(AuditCategoryName(category));
+    bool used = false;
+    for (uint16_t t = 1; t < 256; ++t) used |= AuditCategoryOf(static_cast<OpType>(t)) == category;
+    EXPECT_TRUE(used) << AuditCategoryName(category);
+  }
+  EXPECT_EQ(names.size(), kMaxAuditCategory);
+  EXPECT_FALSE(names.count("none"));
+}
+
+TEST(AuditRecordTest, RoundTripsAndRefusesGarbage) {
+  AuditRecord rec;
+  rec.location = {9, 2};
+  rec.timestamp_ms = 1735689600123;
+  rec.tx = Tx(1, FreezeAccount{AddrOf(2)}, 4, "case 17: court order");
+  rec.receipt.tx_id = rec.tx->id();
+  rec.receipt.code = 0;
+  Event e;
+  e.type = 9;
+  e.account = AddrOf(2);
+  rec.receipt.events.push_back(e);
+  const Bytes v = rec.EncodeValue();
+  auto back = AuditRecord::DecodeValue(v, rec.location);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->location, rec.location);
+  EXPECT_EQ(back->timestamp_ms, rec.timestamp_ms);
+  EXPECT_EQ(back->tx->encoded(), rec.tx->encoded());
+  EXPECT_EQ(back->receipt, rec.receipt);
+  EXPECT_EQ(back->category(), AuditCategory::kFreeze);
+
+  for (size_t n = 0; n < v.size(); ++n) {
+    EXPECT_FALSE(AuditRecord::DecodeValue(ByteSpan(v.data(), n), rec.location)) << n;
+  }
+  Bytes longer = v;
+  longer.push_back(0);
+  EXPECT_FALSE(AuditRecord::DecodeValue(longer, rec.location));
+  Bytes other_format = v;
+  other_format[0] = 2;
+  EXPECT_FALSE(AuditRecord::DecodeValue(other_format, rec.location));
+  // A receipt of another transaction.
+  AuditRecord mismatched = rec;
+  mismatched.receipt.tx_id = Sha256(AsBytes("another"));
+  EXPECT_FALSE(AuditRecord::DecodeValue(mismatched.EncodeValue(), rec.location));
+}
+
+class AuditStoreTest : public HistoryStoreTest {
+ protected:
+  // Heights 0..6; each of 1..6 holds a payment, then (at even heights) an
+  // administrative transaction; the one at height 4 fails (code 306).
+  void CommitSix() {
+    ASSERT_TRUE(Commit(0, {}).ok());
+    uint64_t nonce = 0;
+    for (uint64_t h = 1; h <= 6; ++h) {
+      std::vector<TransactionPtr> txs;
+      txs.reserve(2);
+      txs.push_back(Pay(1, 2, h, nonce++));
+      if (h % 2 == 0) {
+        txs.push_back(Tx(7, GrantRole{AddrOf(static_cast<int>(h)), Role::kIssuer}, nonce++,
+                         "ticket " + std::to_string(h)));
+      }
+      ASSERT_TRUE(Commit(h * 10, txs, {}, h == 4 ? std::set<size_t>{1} : std::set<size_t>{}).ok());
+    }
+  }
+
+  std::vector<uint64_t> AuditHeights(AuditScan scan = {}) {
+    std::vector<uint64_t> out;
+    auto page = store_->blocks().ScanAudit(scan);
+    EXPECT_TRUE(page.ok());
+    if (!page.ok()) return out;
+    for (const auto& r : page->records) out.push_back(r.location.height);
+    return out;
+  }
+
+  // Deletes the audit index and its marker, as in a store written before
+  // the index existed.
+  void DropAuditIndex() {
+    leveldb::DB& db = store_->db();
+    leveldb::WriteBatch batch;
+    std::unique_ptr<leveldb::Iterator> it(db.NewIterator(leveldb::ReadOptions()));
+    for (it->Seek("u"); it->Valid() && it->key()[0] == 'u'; it->Next()) batch.Delete(it->key());
+    batch.Delete("maudit");
+    ASSERT_TRUE(db.Write(leveldb::WriteOptions(), &batch).ok());
+  }
+
+  void Reopen() {
+    store_.reset();
+    ChainStore::Options o;
+    o.path = dir_.path.string();
+    store_ = std::move(ChainStore::Open(o)).value();
+  }
+};
+
+TEST_F(AuditStoreTest, HoldsAdministrativeTransactionsNewestFirstFailedOnesToo) {
+  CommitSix();
+  const BlockStore& bs = store_->blocks();
+  EXPECT_EQ(bs.AuditFrom(), 0u);
+  auto page = bs.ScanAudit({});
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->records.size(), 3u);
+  EXPECT_FALSE(page->resume.has_value());
+  const AuditRecord& newest = page->records[0];
+  EXPECT_EQ(newest.location, (TxLocation{6, 1}));
+  EXPECT_EQ(newest.timestamp_ms, 60u);
+  EXPECT_EQ(newest.tx->body().memo, "ticket 6");
+  EXPECT_EQ(newest.tx->body().sender, AddrOf(7));
+  EXPECT_EQ(newest.receipt.code, 0);
+  EXPECT_EQ(newest.tx->id(), (*bs.BlockAt(6))->transactions()[1]->id());
+  EXPECT_EQ(page->records[1].receipt.code, 306) << "a refused attempt is in the trail";
+  EXPECT_EQ(AuditHeights(), (std::vector<uint64_t>{6, 4, 2}));
+
+  // Range, order, filter, limit and the scan budget.
+  AuditScan range;
+  range.order = HistoryScan::Order::kOldestFirst;
+  range.lowest = {3, 0};
+  EXPECT_EQ(AuditHeights(range), (std::vector<uint64_t>{4, 6}));
+  AuditScan ok_only;
+  ok_only.filter = [](const AuditRecord& r) { return r.receipt.code == 0; };
+  EXPECT_EQ(AuditHeights(ok_only), (std::vector<uint64_t>{6, 2}));
+  AuditScan one;
+  one.limit = 1;
+  auto first = bs.ScanAudit(one);
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(first->resume.has_value());
+  EXPECT_EQ(*first->resume, (TxLocation{6, 1}));
+  AuditScan budget;
+  budget.max_scan = 2;
+  auto b = bs.ScanAudit(budget);
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b->scanned, 2u);
+  ASSERT_TRUE(b->resume.has_value());
+  EXPECT_EQ(*b->resume, (TxLocation{4, 1}));
+
+  // Survives pruning of the bodies.
+  ASSERT_TRUE(store_->Prune(1).ok());
+  EXPECT_TRUE(bs.IsPruned(4));
+  EXPECT_EQ(AuditHeights(), (std::vector<uint64_t>{6, 4, 2}));
+}
+
+TEST_F(AuditStoreTest, BuiltOnOpenForAStoreThatPredatesIt) {
+  CommitSix();
+  DropAuditIndex();
+  EXPECT_TRUE(AuditHeights().empty());
+  Reopen();
+  EXPECT_EQ(AuditHeights(), (std::vector<uint64_t>{6, 4, 2}));
+  EXPECT_EQ(store_->blocks().AuditFrom(), 0u);
+  // Blocks committed after the build are indexed as usual.
+  ASSERT_TRUE(Commit(70, {Tx(7, RevokeRole{AddrOf(2), Role::kIssuer}, 100)}).ok());
+  EXPECT_EQ(AuditHeights(), (std::vector<uint64_t>{7, 6, 4, 2}));
+
+  // With older bodies pruned, the index starts at the first kept body and
+  // says so.
+  ASSERT_TRUE(store_->Prune(3).ok());  // keeps the bodies of 5..7
+  DropAuditIndex();
+  Reopen();
+  EXPECT_EQ(store_->blocks().AuditFrom(), 5u);
+  EXPECT_EQ(AuditHeights(), (std::vector<uint64_t>{7, 6}));
 }
 
 }  // namespace
