@@ -1,4 +1,4 @@
-// What a key signs to read restricted RPC data (docs/rpc.md §8.19): an
+// What a key signs to read restricted RPC data (docs/rpc.md §8.21): an
 // account's history and statement when the node serves them privately, and
 // the compliance methods. Shared by the node (which verifies) and the wallet
 // (which signs), so both use the one encoding.

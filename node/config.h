@@ -46,7 +46,7 @@ struct Config {
   uint16_t rpc_port = 8545;
   std::string rpc_admin_token;  // empty: admin methods from loopback only
   // account_getHistory / account_getStatement only for the account's own
-  // keys (a signed request), compliance accounts and admins (docs/rpc.md §8.19).
+  // keys (a signed request), compliance accounts and admins (docs/rpc.md §8.21).
   bool rpc_private_history = false;
   uint32_t rpc_max_body_bytes = 8 * 1024 * 1024;
   uint32_t rpc_max_batch = 100;

@@ -1,4 +1,4 @@
-// Signed read requests (docs/rpc.md §8.19): who may read an account's
+// Signed read requests (docs/rpc.md §8.21): who may read an account's
 // history and statement when privacy is on, and the compliance methods.
 //
 // A request is allowed when the call is admin (loopback or the bearer token,
@@ -53,7 +53,7 @@ std::optional<RpcError> CheckReadAccess(const Context& c, const Params& p, std::
                        " needs a signed request: pass 'auth' {signer, "
                        "publicKey, timestamp, signature} signed by " +
                        (holder ? "the account's key or " : "") +
-                       "a compliance account's key, or call as admin (docs/rpc.md §8.19)");
+                       "a compliance account's key, or call as admin (docs/rpc.md §8.21)");
   }
   if (!auth->IsObject()) return BadParam("auth", "wrong_type", "param 'auth' must be an object");
   Params a(auth);

@@ -112,53 +112,6 @@ int Compare(uint64_t amount, uint8_t decimals, const DecimalBound& b) {
   return lhs < rhs ? -1 : (lhs > rhs ? 1 : 0);
 }
 
-// The operation type names a `type` param may use.
-std::string KnownTypes() {
-  std::string list;
-  for (uint16_t t = 1; t < 256; ++t) {
-    auto name = OpTypeName(static_cast<OpType>(t));
-    if (name != "unknown") list += (list.empty() ? "" : ", ") + std::string(name);
-  }
-  return list;
-}
-
-std::optional<uint16_t> TypeCode(std::string_view name) {
-  for (uint16_t t = 1; t < 256; ++t) {
-    if (OpTypeName(static_cast<OpType>(t)) == name) return t;
-  }
-  return std::nullopt;
-}
-
-// `type`: one operation name or an array of them.
-rpc::Outcome<std::set<uint16_t>> GetTypes(const Params& p) {
-  std::set<uint16_t> out;
-  const auto* v = p.Find("type");
-  if (v == nullptr) return out;
-  auto wrong =
-      BadParam("type", "wrong_type", "param 'type' must be an operation name or an array of them");
-  auto add = [&](const rapidjson::Value& item) -> std::optional<RpcError> {
-    if (!item.IsString()) return wrong;
-    std::string_view name(item.GetString(), item.GetStringLength());
-    auto code = TypeCode(name);
-    if (!code) {
-      return BadParam(
-          "type", "unknown_type",
-          "unknown operation type '" + std::string(name) + "' (known: " + KnownTypes() + ")");
-    }
-    out.insert(*code);
-    return std::nullopt;
-  };
-  if (v->IsArray()) {
-    if (v->Empty() || v->Size() > 64) return wrong;
-    for (const auto& item : v->GetArray()) {
-      if (auto e = add(item)) return std::move(*e);
-    }
-  } else if (auto e = add(*v)) {
-    return std::move(*e);
-  }
-  return out;
-}
-
 Json HistoryEntryJson(const AccountHistoryRecord& rec, const Address& account, AssetBook& assets) {
   Json j = Json::Object();
   j.Set("txId", rec.tx_id.ToHex());
@@ -206,12 +159,8 @@ MethodResult AccountGetHistory(const Context& c, const Params& p) {
   if (c.options.private_history) {
     if (auto e = CheckReadAccess(c, p, "account_getHistory", &*addr)) return std::move(*e);
   }
-  auto types = GetTypes(p);
+  auto types = GetTypeFilter(p, OperationTypeNames());
   if (!types) return std::move(types).error();
-  auto from_time = p.GetOptionalUint64("fromTime");
-  if (!from_time) return std::move(from_time).error();
-  auto to_time = p.GetOptionalUint64("toTime");
-  if (!to_time) return std::move(to_time).error();
   auto min_amount = GetDecimalBound(p, "minAmount");
   if (!min_amount) return std::move(min_amount).error();
   auto max_amount = GetDecimalBound(p, "maxAmount");
@@ -222,14 +171,11 @@ MethodResult AccountGetHistory(const Context& c, const Params& p) {
   if (!status) return std::move(status).error();
   auto counterparty = p.GetOptionalAddress("counterparty");
   if (!counterparty) return std::move(counterparty).error();
-  auto cursor = p.GetOptionalString("cursor");
-  if (!cursor) return std::move(cursor).error();
+  auto range = GetPagedRange(p, c.node.chain().blocks());
+  if (!range) return std::move(range).error();
   auto limit = GetLimit(p, c.options.default_history_limit, c.options.max_history_limit);
   if (!limit) return std::move(limit).error();
 
-  if (from_time->has_value() && to_time->has_value() && **from_time > **to_time) {
-    return BadParam("fromTime", "bad_time_range", "param 'fromTime' is after 'toTime'");
-  }
   if (asset->has_value() && !IsValidAssetCode(**asset)) {
     return BadParam("asset", "bad_asset_code",
                     "param 'asset' must be 1-12 characters A-Z or 0-9, such as \"USD\"");
@@ -252,37 +198,9 @@ MethodResult AccountGetHistory(const Context& c, const Params& p) {
   scan.order = HistoryScan::Order::kNewestFirst;
   scan.limit = *limit;
   scan.max_scan = c.options.max_history_scan;
-  bool empty = false;
-  if (from_time->has_value()) {
-    auto h = blocks.FirstHeightAtOrAfter(**from_time);
-    if (h) {
-      scan.lowest = {*h, 0};
-    } else {
-      empty = true;
-    }
-  }
-  if (to_time->has_value()) {
-    auto h = blocks.LastHeightAtOrBefore(**to_time);
-    if (h) {
-      scan.highest = {*h, kLastLocation.position};
-    } else {
-      empty = true;
-    }
-  }
-  if (cursor->has_value()) {
-    auto loc = ParseCursor(**cursor, nullptr);
-    if (!loc) {
-      return BadParam("cursor", "bad_cursor",
-                      "param 'cursor' is not a cursor this method returned (pass 'nextCursor' "
-                      "unchanged)");
-    }
-    auto before = Before(*loc);
-    if (before) {
-      scan.highest = std::min(scan.highest, *before);
-    } else {
-      empty = true;
-    }
-  }
+  scan.lowest = range->lowest;
+  scan.highest = range->highest;
+  const bool empty = range->empty;
 
   AssetBook assets(chain.state());
   scan.filter = [&](const AccountHistoryRecord& rec) {
@@ -303,22 +221,14 @@ MethodResult AccountGetHistory(const Context& c, const Params& p) {
   };
 
   Json entries = Json::Array();
+  HistoryPage page;
   if (!empty) {
-    auto page = blocks.ScanAccountHistory(*addr, scan);
-    if (!page) return RpcError::Internal(page.error().ToString());
-    for (const auto& rec : page->records) entries.Push(HistoryEntryJson(rec, *addr, assets));
-    r.Set("entries", entries);
-    if (page->resume) {
-      r.Set("nextCursor", FormatCursor(*page->resume));
-    } else {
-      r.SetNull("nextCursor");
-    }
-    r.Set("scanned", page->scanned);
-  } else {
-    r.Set("entries", entries);
-    r.SetNull("nextCursor");
-    r.Set("scanned", 0);
+    auto scanned = blocks.ScanAccountHistory(*addr, scan);
+    if (!scanned) return RpcError::Internal(scanned.error().ToString());
+    page = std::move(*scanned);
+    for (const auto& rec : page.records) entries.Push(HistoryEntryJson(rec, *addr, assets));
   }
+  SetPage(r, std::move(entries), page.resume, page.scanned);
   return r;
 }
 

@@ -28,6 +28,7 @@ std::vector<NamedMethod> RpcMethods(NodeApi& node, RpcApiOptions options) {
       {"compliance_listHeld", rpc_methods::ComplianceListHeld},
       {"compliance_getRules", rpc_methods::ComplianceGetRules},
       {"compliance_getActivityRecords", rpc_methods::ComplianceGetActivityRecords},
+      {"audit_list", rpc_methods::AuditList},
   };
   // One copy of the options shared by every handler (read-only).
   auto shared = std::make_shared<const RpcApiOptions>(options);

@@ -79,7 +79,7 @@ struct RpcApiOptions {
   // compliance_listHeld / compliance_getActivityRecords page sizes.
   size_t default_compliance_limit = 100;
   size_t max_compliance_limit = 1'000;
-  // Signed read requests (docs/rpc.md §8.19): how far a request's timestamp
+  // Signed read requests (docs/rpc.md §8.21): how far a request's timestamp
   // may be from the node's clock, and the clock (milliseconds since the
   // epoch; empty: the system clock).
   uint64_t auth_max_skew_ms = 5 * 60 * 1000;

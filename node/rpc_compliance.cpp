@@ -1,5 +1,5 @@
 // compliance_listHeld, compliance_getRules, compliance_getActivityRecords
-// (docs/rpc.md §8.18): the AML review queue, the rules in force and the
+// (docs/rpc.md §8.20): the AML review queue, the rules in force and the
 // suspicious-activity records (docs/state.md §3.14). Compliance accounts
 // (signed request) and admins only: CheckReadAccess.
 #include "contracts/aml_state.h"

@@ -519,6 +519,100 @@ RpcError BadParam(std::string_view param, std::string_view reason, std::string m
   return RpcError::InvalidParams(std::move(message), param, reason);
 }
 
+TypeNames OperationTypeNames() {
+  TypeNames names;
+  for (uint16_t t = 1; t < 256; ++t) {
+    auto name = OpTypeName(static_cast<OpType>(t));
+    if (name != "unknown") names.push_back({std::string(name), {t}});
+  }
+  return names;
+}
+
+rpc::Outcome<std::set<uint16_t>> GetTypeFilter(const Params& p, const TypeNames& names) {
+  std::set<uint16_t> out;
+  const auto* v = p.Find("type");
+  if (v == nullptr) return out;
+  auto wrong =
+      BadParam("type", "wrong_type", "param 'type' must be an operation name or an array of them");
+  auto add = [&](const rapidjson::Value& item) -> std::optional<RpcError> {
+    if (!item.IsString()) return wrong;
+    std::string_view name(item.GetString(), item.GetStringLength());
+    for (const auto& [known, types] : names) {
+      if (known == name) {
+        out.insert(types.begin(), types.end());
+        return std::nullopt;
+      }
+    }
+    std::string list;
+    for (const auto& [known, types] : names) list += (list.empty() ? "" : ", ") + known;
+    return BadParam("type", "unknown_type",
+                    "unknown operation type '" + std::string(name) + "' (known: " + list + ")");
+  };
+  if (v->IsArray()) {
+    if (v->Empty() || v->Size() > 64) return wrong;
+    for (const auto& item : v->GetArray()) {
+      if (auto e = add(item)) return std::move(*e);
+    }
+  } else if (auto e = add(*v)) {
+    return std::move(*e);
+  }
+  return out;
+}
+
+rpc::Outcome<PagedRange> GetPagedRange(const Params& p, const BlockStore& blocks) {
+  auto from_time = p.GetOptionalUint64("fromTime");
+  if (!from_time) return std::move(from_time).error();
+  auto to_time = p.GetOptionalUint64("toTime");
+  if (!to_time) return std::move(to_time).error();
+  auto cursor = p.GetOptionalString("cursor");
+  if (!cursor) return std::move(cursor).error();
+  if (from_time->has_value() && to_time->has_value() && **from_time > **to_time) {
+    return BadParam("fromTime", "bad_time_range", "param 'fromTime' is after 'toTime'");
+  }
+  PagedRange range;
+  if (from_time->has_value()) {
+    auto h = blocks.FirstHeightAtOrAfter(**from_time);
+    if (h) {
+      range.lowest = {*h, 0};
+    } else {
+      range.empty = true;
+    }
+  }
+  if (to_time->has_value()) {
+    auto h = blocks.LastHeightAtOrBefore(**to_time);
+    if (h) {
+      range.highest = {*h, kLastLocation.position};
+    } else {
+      range.empty = true;
+    }
+  }
+  if (cursor->has_value()) {
+    auto loc = ParseCursor(**cursor, nullptr);
+    if (!loc) {
+      return BadParam("cursor", "bad_cursor",
+                      "param 'cursor' is not a cursor this method returned (pass 'nextCursor' "
+                      "unchanged)");
+    }
+    auto before = Before(*loc);
+    if (before) {
+      range.highest = std::min(range.highest, *before);
+    } else {
+      range.empty = true;
+    }
+  }
+  return range;
+}
+
+void SetPage(Json& result, Json entries, const std::optional<TxLocation>& resume, size_t scanned) {
+  result.Set("entries", std::move(entries));
+  if (resume) {
+    result.Set("nextCursor", FormatCursor(*resume));
+  } else {
+    result.SetNull("nextCursor");
+  }
+  result.Set("scanned", scanned);
+}
+
 rpc::Outcome<size_t> GetLimit(const Params& p, size_t dflt, size_t max) {
   auto v = p.GetOptionalUint64("limit");
   if (!v) return std::move(v).error();

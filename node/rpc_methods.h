@@ -6,10 +6,14 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "chain/block.h"
+#include "chain/block_store.h"
 #include "chain/history.h"
 #include "chain/receipt.h"
 #include "chain/transaction.h"
@@ -58,8 +62,9 @@ MethodResult GovernanceGetStatus(const Context& c, const Params& p);
 MethodResult ComplianceListHeld(const Context& c, const Params& p);
 MethodResult ComplianceGetRules(const Context& c, const Params& p);
 MethodResult ComplianceGetActivityRecords(const Context& c, const Params& p);
+MethodResult AuditList(const Context& c, const Params& p);
 
-// Signed read requests (docs/rpc.md §8.19; the digest: chain/read_request.h).
+// Signed read requests (docs/rpc.md §8.21; the digest: chain/read_request.h).
 // Allows the call when it is admin (loopback or bearer token), or when params
 // carry `auth` signed by a key of `*holder` (when given), or by a key of an
 // account with the compliance role. Otherwise -32003 with data.reason.
@@ -91,7 +96,7 @@ Json OperationJson(const Operation& op, AssetBook& assets);
 Json TransactionJson(const Transaction& tx, AssetBook& assets);
 Json EventJson(const Event& e, AssetBook& assets);
 Json EventsJson(const std::vector<Event>& events, AssetBook& assets);
-// An AML hold (docs/rpc.md §8.18).
+// An AML hold (docs/rpc.md §8.20).
 Json HoldJson(const contracts::Hold& h, AssetBook& assets);
 // "committed" for code 0, "held" for 360 (an AML hold), "failed" otherwise
 // (only includable codes are stored).
@@ -108,6 +113,31 @@ std::optional<TxLocation> After(TxLocation loc);
 
 // -32602 helpers with data {"param", "reason"}.
 RpcError BadParam(std::string_view param, std::string_view reason, std::string message);
+
+// The names a `type` param accepts, each with the operation types it
+// stands for (an operation's own name, or a group such as an audit
+// category).
+using TypeNames = std::vector<std::pair<std::string, std::vector<uint16_t>>>;
+// Every operation type of this build by its name.
+TypeNames OperationTypeNames();
+// Reads an optional `type`: one name of `names` or an array of 1-64 of them;
+// the union of the types they stand for (empty when absent). Errors:
+// wrong_type, unknown_type (the message lists the names).
+rpc::Outcome<std::set<uint16_t>> GetTypeFilter(const Params& p, const TypeNames& names);
+
+// The range of locations a newest-first paged query covers, from the
+// optional params `fromTime`, `toTime` (block time, inclusive) and `cursor`
+// (strictly before it). `empty` when no location can match. Errors:
+// bad_time_range, bad_cursor.
+struct PagedRange {
+  TxLocation lowest = kFirstLocation;
+  TxLocation highest = kLastLocation;
+  bool empty = false;
+};
+rpc::Outcome<PagedRange> GetPagedRange(const Params& p, const BlockStore& blocks);
+// Sets `entries`, `nextCursor` (from `resume`, or null) and `scanned` on a
+// paged result.
+void SetPage(Json& result, Json entries, const std::optional<TxLocation>& resume, size_t scanned);
 
 // Reads an optional `limit` in [1, max] (default `dflt`).
 rpc::Outcome<size_t> GetLimit(const Params& p, size_t dflt, size_t max);

@@ -11,14 +11,6 @@
 namespace corridor::node::testing {
 namespace {
 
-constexpr uint64_t kNow = 1'800'000'000'000;
-
-RpcApiOptions FixedClock() {
-  RpcApiOptions o;
-  o.now_ms = [] { return kNow; };
-  return o;
-}
-
 // `"auth":{...}` signed by `who` for `method` about `subject`.
 std::string Auth(std::string_view who, std::string_view method, const Address& subject = {},
                  uint64_t timestamp = kNow, std::string_view key_of = "") {

@@ -25,6 +25,14 @@
 
 namespace corridor::node::testing {
 
+// A node clock fixed at kNow, for signed read requests (rpc.md §8.21).
+inline constexpr uint64_t kNow = 1'800'000'000'000;
+inline RpcApiOptions FixedClock() {
+  RpcApiOptions o;
+  o.now_ms = [] { return kNow; };
+  return o;
+}
+
 inline Address Addr(std::string_view name) {
   return Address::FromPublicKey(contracts::DevKey(name).public_key());
 }
