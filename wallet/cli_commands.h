@@ -1,7 +1,7 @@
 // The handlers of the `corridor` commands, one group per translation unit:
 //   cli_key.cpp     key new | list | show
 //   cli_submit.cpp  pay, the admin operations, tx sign | send | status
-//   cli_query.cpp   balance, history, statement, asset list
+//   cli_query.cpp   balance, history, statement, audit, asset list
 //   cli_fx.cpp      fx publish | pay | fee | rate | history
 //   cli_settle.cpp  settle batch | check | status
 //   cli_exchange.cpp exchange deposit | withdraw | reference
@@ -45,6 +45,7 @@ int ExchangeReference(Cli& cli);
 int Balance(Cli& cli);
 int History(Cli& cli);
 int Statement(Cli& cli);
+int Audit(Cli& cli);
 int AssetList(Cli& cli);
 
 // Flags every signing command takes besides its own ("from", "memo", ...),

@@ -4,10 +4,7 @@
 // compliance held | rules | records (compliance_listHeld, compliance_getRules,
 // compliance_getActivityRecords). The read commands are admin from the node's
 // loopback; elsewhere --as KEY signs the request with a compliance key
-// (docs/rpc.md §8.19).
-#include <chrono>
-
-#include "chain/read_request.h"
+// (docs/rpc.md §8.21).
 #include "wallet/cli_commands.h"
 #include "wallet/cli_signing.h"
 #include "wallet/cli_table.h"
@@ -47,26 +44,6 @@ int Submit(Cli& cli, const Operation& op) {
     }
   }
   return SignSubmitFollow(cli, *flags, *signer, op);
-}
-
-// Adds "auth" signed by --as for `method` (compliance-wide: zero subject).
-CliCheck AddAuth(Cli& cli, std::string_view method, rpc::Json& params) {
-  if (!cli.Has("as")) return std::nullopt;  // admin from loopback or not at all
-  auto signer = cli.ResolveAddress("as", cli.Flag("as"));
-  if (!signer) return std::move(signer).error();
-  auto key = cli.UnlockKey(cli.Flag("as"));
-  if (!key) return std::move(key).error();
-  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::system_clock::now().time_since_epoch());
-  const auto timestamp = static_cast<uint64_t>(now.count());
-  Signature sig = key->Sign(ReadRequestDigest(method, *signer, Address{}, timestamp));
-  rpc::Json auth = rpc::Json::Object();
-  auth.Set("signer", signer->ToString());
-  auth.Set("publicKey", key->public_key().ToHex());
-  auth.Set("timestamp", timestamp);
-  auth.Set("signature", sig.ToHex());
-  params.Set("auth", auth);
-  return std::nullopt;
 }
 
 std::string Field(const rapidjson::Value& v, const char* key) {
@@ -171,7 +148,7 @@ int ComplianceHeld(Cli& cli) {
     p.Set(flag, *v);
   }
   if (cli.Has("cursor")) p.Set("cursor", cli.Flag("cursor"));
-  if (auto e = AddAuth(cli, "compliance_listHeld", p)) return cli.Fail(*e);
+  if (auto e = AddReadAuth(cli, "compliance_listHeld", Address{}, p)) return cli.Fail(*e);
   auto r = cli.Call("compliance_listHeld", p);
   if (!r) return cli.Fail(r.error());
   if (cli.Has("json")) {
@@ -203,7 +180,7 @@ int ComplianceRules(Cli& cli) {
     if (auto e = CheckAssetCode("asset", cli.Flag("asset"))) return cli.Fail(*e);
     p.Set("asset", cli.Flag("asset"));
   }
-  if (auto e = AddAuth(cli, "compliance_getRules", p)) return cli.Fail(*e);
+  if (auto e = AddReadAuth(cli, "compliance_getRules", Address{}, p)) return cli.Fail(*e);
   auto r = cli.Call("compliance_getRules", p);
   if (!r) return cli.Fail(r.error());
   if (cli.Has("json")) {
@@ -240,7 +217,7 @@ int ComplianceRecords(Cli& cli) {
     if (!v) return cli.Fail(v.error());
     p.Set(param, *v);
   }
-  if (auto e = AddAuth(cli, "compliance_getActivityRecords", p)) return cli.Fail(*e);
+  if (auto e = AddReadAuth(cli, "compliance_getActivityRecords", Address{}, p)) return cli.Fail(*e);
   auto r = cli.Call("compliance_getActivityRecords", p);
   if (!r) return cli.Fail(r.error());
   if (cli.Has("json")) {

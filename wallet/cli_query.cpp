@@ -1,9 +1,10 @@
-// Read-only commands: balance, history, statement, asset list.
+// Read-only commands: balance, history, statement, audit, asset list.
 #include <iomanip>
 #include <sstream>
 
 #include "chain/operation.h"
 #include "wallet/cli_commands.h"
+#include "wallet/cli_signing.h"
 #include "wallet/cli_table.h"
 #include "wallet/cli_values.h"
 
@@ -59,6 +60,44 @@ void SetTime(Cli& cli, rpc::Json& p, const char* flag, const char* param, CliChe
   p.Set(param, *t);
 }
 
+// --type (one or a comma-separated list; `example` names one in the usage
+// error), --from-time, --to-time, --limit, --cursor of the paged queries.
+CliCheck SetPageFlags(Cli& cli, rpc::Json& p, std::string_view example) {
+  if (cli.Has("type")) {
+    rpc::Json types = rpc::Json::Array();
+    std::stringstream list(cli.Flag("type"));
+    std::string t;
+    size_t n = 0;
+    while (std::getline(list, t, ',')) {
+      if (t.empty()) continue;
+      types.Push(t);
+      ++n;
+    }
+    if (n == 0) return UsageError("--type needs " + std::string(example));
+    p.Set("type", types);
+  }
+  CliCheck error;
+  SetTime(cli, p, "from-time", "fromTime", error);
+  SetTime(cli, p, "to-time", "toTime", error);
+  if (error) return error;
+  if (cli.Has("limit")) {
+    auto n = ParseUintFlag("limit", cli.Flag("limit"));
+    if (!n) return n.error();
+    if (*n == 0 || *n > kMaxHistoryLimit) {
+      return UsageError("--limit must be 1 to " + std::to_string(kMaxHistoryLimit));
+    }
+    p.Set("limit", *n);
+  }
+  if (cli.Has("cursor")) p.Set("cursor", cli.Flag("cursor"));
+  return std::nullopt;
+}
+
+void PrintNextCursor(Cli& cli, const rpc::Json& r) {
+  if (auto next = JsonString(r.value(), "nextCursor")) {
+    cli.out() << "next-cursor " << *next << "\n";
+  }
+}
+
 }  // namespace
 
 int Balance(Cli& cli) {
@@ -96,24 +135,7 @@ int History(Cli& cli) {
   if (!address) return cli.Fail(address.error());
   rpc::Json p = rpc::Json::Object();
   p.Set("address", address->ToString());
-  if (cli.Has("type")) {
-    // One type or a comma-separated list.
-    rpc::Json types = rpc::Json::Array();
-    std::stringstream list(cli.Flag("type"));
-    std::string t;
-    size_t n = 0;
-    while (std::getline(list, t, ',')) {
-      if (t.empty()) continue;
-      types.Push(t);
-      ++n;
-    }
-    if (n == 0) return cli.Fail(UsageError("--type needs an operation type such as payment"));
-    p.Set("type", types);
-  }
-  CliCheck error;
-  SetTime(cli, p, "from-time", "fromTime", error);
-  SetTime(cli, p, "to-time", "toTime", error);
-  if (error) return cli.Fail(*error);
+  if (auto e = SetPageFlags(cli, p, "an operation type such as payment")) return cli.Fail(*e);
   for (auto [flag, param] : {std::pair{"min-amount", "minAmount"}, {"max-amount", "maxAmount"}}) {
     if (!cli.Has(flag)) continue;
     if (auto e = CheckAmountSyntax(flag, cli.Flag(flag))) return cli.Fail(*e);
@@ -135,15 +157,7 @@ int History(Cli& cli) {
     if (!c) return cli.Fail(c.error());
     p.Set("counterparty", c->ToString());
   }
-  if (cli.Has("limit")) {
-    auto n = ParseUintFlag("limit", cli.Flag("limit"));
-    if (!n) return cli.Fail(n.error());
-    if (*n == 0 || *n > kMaxHistoryLimit) {
-      return cli.Fail(UsageError("--limit must be 1 to " + std::to_string(kMaxHistoryLimit)));
-    }
-    p.Set("limit", *n);
-  }
-  if (cli.Has("cursor")) p.Set("cursor", cli.Flag("cursor"));
+  if (auto e = AddReadAuth(cli, "account_getHistory", *address, p)) return cli.Fail(*e);
 
   auto r = cli.Call("account_getHistory", p);
   if (!r) return cli.Fail(r.error());
@@ -176,9 +190,56 @@ int History(Cli& cli) {
   } else {
     t.Print(cli.out());
   }
-  if (auto next = JsonString(r->value(), "nextCursor")) {
-    cli.out() << "next-cursor " << *next << "\n";
+  PrintNextCursor(cli, *r);
+  return kExitOk;
+}
+
+int Audit(Cli& cli) {
+  rpc::Json p = rpc::Json::Object();
+  if (auto e =
+          SetPageFlags(cli, p, "a category such as role or an operation such as freeze_account")) {
+    return cli.Fail(*e);
   }
+  if (cli.Has("author")) {
+    auto a = cli.ResolveAddress("author", cli.Flag("author"));
+    if (!a) return cli.Fail(a.error());
+    p.Set("author", a->ToString());
+  }
+  if (cli.Has("status")) {
+    const std::string s = cli.Flag("status");
+    if (s != "committed" && s != "failed") {
+      return cli.Fail(UsageError("--status must be committed or failed, not '" + s + "'"));
+    }
+    p.Set("status", s);
+  }
+  if (auto e = AddReadAuth(cli, "audit_list", Address{}, p)) return cli.Fail(*e);
+  auto r = cli.Call("audit_list", p);
+  if (!r) return cli.Fail(r.error());
+  if (cli.Has("json")) {
+    cli.out() << r->Serialize() << "\n";
+    return kExitOk;
+  }
+  const auto* entries = JsonArray(r->value(), "entries");
+  if (entries == nullptr) return cli.Fail(UnexpectedAnswer("audit_list", "no entries list"));
+  Table t;
+  t.Row({"HEIGHT", "TIME", "TYPE", "STATUS", "AUTHOR", "REASON", "TXID"});
+  for (const auto& e : entries->GetArray()) {
+    std::string status = Str(e, "status");
+    if (status == "failed") status += " (" + Str(e, "codeName") + ")";
+    // The memo, or the reason a hold or dispute decision carries in its operation.
+    std::string reason = Str(e, "memo");
+    if (reason.empty() && e.HasMember("operation") && e["operation"].IsObject()) {
+      reason = Str(e["operation"], "reason");
+    }
+    t.Row({Num(e, "height"), Time(e, "timestamp"), Str(e, "type"), status, Str(e, "author"),
+           reason.empty() ? "-" : reason, Str(e, "txId")});
+  }
+  if (entries->Empty()) {
+    cli.out() << "no entries\n";
+  } else {
+    t.Print(cli.out());
+  }
+  PrintNextCursor(cli, *r);
   return kExitOk;
 }
 
@@ -194,6 +255,7 @@ int Statement(Cli& cli) {
   SetTime(cli, p, "to-time", "toTime", error);
   if (error) return cli.Fail(*error);
   p.Set("limit", 1000);
+  if (auto e = AddReadAuth(cli, "account_getStatement", *address, p)) return cli.Fail(*e);
 
   Table t;
   t.Row({"HEIGHT", "TIME", "TYPE", "AMOUNT", "BALANCE", "COUNTERPARTY", "MEMO", "TXID"});

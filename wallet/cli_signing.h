@@ -55,6 +55,11 @@ CliCheck CheckAvailable(const AccountInfo& account, const std::string& who,
                         const std::string& asset, uint64_t need, uint8_t decimals);
 // The available amount of `asset` in `account` (0 when it holds none).
 uint64_t Available(const AccountInfo& account, const std::string& asset, uint8_t decimals);
+// With --as KEY: adds "auth" to `params`, a read request for `method` about
+// `subject` (zero for compliance-wide reads) signed now by KEY (rpc.md
+// §8.21). Without --as: nothing (admin from the node's loopback, or a
+// public read).
+CliCheck AddReadAuth(Cli& cli, std::string_view method, const Address& subject, rpc::Json& params);
 // Whether `account` holds `role` ("operator", "custody", ...).
 bool HasRole(const AccountInfo& account, std::string_view role);
 // unknown_account / receiver_frozen for an account that is to be credited;

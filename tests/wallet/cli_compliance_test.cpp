@@ -11,6 +11,21 @@ namespace {
 
 using testing::CliTest;
 
+// Whether `auth` (the params' "auth" object) is a valid signature by its
+// key over a read of `method` about `subject` by `signer`.
+bool AuthVerifies(const rapidjson::Value& auth, std::string_view method, const Address& signer,
+                  const Address& subject) {
+  if (!auth.IsObject() || !auth.HasMember("publicKey") || !auth.HasMember("signature")) {
+    return false;
+  }
+  auto key = PublicKey::FromHex(auth["publicKey"].GetString());
+  auto sig = Signature::FromHex(auth["signature"].GetString());
+  if (!key.ok() || !sig.ok()) return false;
+  return std::string(auth["signer"].GetString()) == signer.ToString() &&
+         VerifySignature(
+             *key, ReadRequestDigest(method, signer, subject, auth["timestamp"].GetUint64()), *sig);
+}
+
 class ComplianceCommands : public CliTest {
  protected:
   void SetUp() override {
@@ -118,19 +133,75 @@ TEST_F(ComplianceCommands, HeldSignsTheRequestWithAsKey) {
   };
   ASSERT_EQ(Run({"compliance", "held", "--as", "alice"}), kExitOk) << Err();
   EXPECT_NE(Out().find("5000.00 USD"), std::string::npos) << Out();
-  const auto& auth = chain_.params.back().value()["auth"];
-  ASSERT_TRUE(auth.IsObject());
-  auto key = PublicKey::FromHex(auth["publicKey"].GetString());
-  auto sig = Signature::FromHex(auth["signature"].GetString());
-  ASSERT_TRUE(key.ok() && sig.ok());
-  EXPECT_EQ(std::string(auth["signer"].GetString()), Alice().ToString());
-  EXPECT_TRUE(VerifySignature(
-      *key,
-      ReadRequestDigest("compliance_listHeld", Alice(), Address{}, auth["timestamp"].GetUint64()),
-      *sig));
+  EXPECT_TRUE(AuthVerifies(chain_.params.back().value()["auth"], "compliance_listHeld", Alice(),
+                           Address{}));
   // Without --as no auth is sent (admin from the node's loopback).
   ASSERT_EQ(Run({"compliance", "held"}), kExitOk) << Err();
   EXPECT_FALSE(chain_.params.back().value().HasMember("auth"));
+}
+
+TEST_F(ComplianceCommands, AuditSendsTheFiltersAndPrintsTheTrail) {
+  chain_.handlers["audit_list"] = [](const rpc::Json&) -> rpc::Outcome<rpc::Json> {
+    rpc::Json r = rpc::Json::Object();
+    rpc::Json entries = rpc::Json::Array();
+    rpc::Json e = rpc::Json::Object();
+    e.Set("height", uint64_t{41});
+    e.Set("timestamp", uint64_t{1735689600000});
+    e.Set("type", "freeze_account");
+    e.Set("status", "failed");
+    e.Set("codeName", "unauthorized_role");
+    e.Set("author", "corr1author");
+    e.Set("memo", "case 7: sanctions match");
+    e.Set("txId", "ab12");
+    entries.Push(e);
+    r.Set("entries", entries);
+    r.Set("nextCursor", "41:0");
+    return r;
+  };
+  ASSERT_EQ(Run({"audit", "--type", "freeze,hold_approve", "--author", "bob", "--status", "failed",
+                 "--from-time", "1735689600000", "--limit", "5", "--as", "alice"}),
+            kExitOk)
+      << Err();
+  EXPECT_NE(Out().find("failed (unauthorized_role)"), std::string::npos) << Out();
+  EXPECT_NE(Out().find("case 7: sanctions match"), std::string::npos) << Out();
+  EXPECT_NE(Out().find("next-cursor 41:0"), std::string::npos) << Out();
+  const auto& p = chain_.params.back().value();
+  ASSERT_EQ(p["type"].Size(), 2u);
+  EXPECT_EQ(std::string(p["type"][0].GetString()), "freeze");
+  EXPECT_EQ(std::string(p["type"][1].GetString()), "hold_approve");
+  EXPECT_EQ(std::string(p["author"].GetString()), Bob().ToString());
+  EXPECT_EQ(std::string(p["status"].GetString()), "failed");
+  EXPECT_EQ(p["fromTime"].GetUint64(), 1735689600000u);
+  EXPECT_EQ(p["limit"].GetUint64(), 5u);
+  EXPECT_TRUE(AuthVerifies(p["auth"], "audit_list", Alice(), Address{}));
+
+  const size_t calls = chain_.params.size();
+  EXPECT_EQ(Run({"audit", "--status", "held"}), kExitUsage);
+  EXPECT_NE(Err().find("--status must be committed or failed"), std::string::npos) << Err();
+  EXPECT_EQ(Run({"audit", "--type", ","}), kExitUsage);
+  EXPECT_EQ(Run({"audit", "--limit", "0"}), kExitUsage);
+  EXPECT_EQ(chain_.params.size(), calls) << "refused before calling the node";
+}
+
+TEST_F(ComplianceCommands, HistoryAndStatementSignWithAsKeyForTheAccount) {
+  ASSERT_EQ(Run({"history", "bob", "--as", "bob"}), kExitOk) << Err();
+  EXPECT_TRUE(
+      AuthVerifies(chain_.params.back().value()["auth"], "account_getHistory", Bob(), Bob()));
+  chain_.handlers["account_getStatement"] = [](const rpc::Json&) -> rpc::Outcome<rpc::Json> {
+    rpc::Json r = rpc::Json::Object();
+    r.Set("entries", rpc::Json::Array());
+    r.SetNull("nextCursor");
+    r.Set("openingBalance", "5.00");
+    r.Set("closingBalance", "5.00");
+    r.Set("reconciled", true);
+    return r;
+  };
+  ASSERT_EQ(Run({"statement", "bob", "--asset", "USD", "--from-time", "2026-01-01", "--to-time",
+                 "2026-01-02", "--as", "bob"}),
+            kExitOk)
+      << Err();
+  EXPECT_TRUE(
+      AuthVerifies(chain_.params.back().value()["auth"], "account_getStatement", Bob(), Bob()));
 }
 
 TEST_F(ComplianceCommands, AHeldPaymentExitsWithThree) {

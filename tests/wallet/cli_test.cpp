@@ -383,9 +383,10 @@ TEST_F(CliTest, HistoryPassesEveryFilter) {
   EXPECT_EQ(chain_.params[0].Serialize(),
             "{\"address\":\"" + Alice().ToString() +
                 "\",\"type\":[\"payment\",\"mint\"],\"fromTime\":1735689600000,\"toTime\":"
-                "1735689700000,\"minAmount\":\"10\",\"maxAmount\":\"20.5\",\"asset\":\"USD\","
-                "\"status\":\"committed\",\"counterparty\":\"" +
-                Bob().ToString() + "\",\"limit\":2,\"cursor\":\"9:1\"}");
+                "1735689700000,\"limit\":2,\"cursor\":\"9:1\",\"minAmount\":\"10\","
+                "\"maxAmount\":\"20.5\",\"asset\":\"USD\",\"status\":\"committed\","
+                "\"counterparty\":\"" +
+                Bob().ToString() + "\"}");
   EXPECT_EQ(Out(), "no entries\nnext-cursor 7:0\n");
 
   EXPECT_EQ(Run({"history", "alice", "--status", "done"}), kExitUsage);
