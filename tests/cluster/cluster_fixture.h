@@ -186,9 +186,10 @@ class Cluster : public ::testing::Test {
         node, from, nonce,
         Payment{Address::FromPublicKey(contracts::DevKey(to).public_key()), "USD", amount});
   }
-  // Signs `op` as dev key `from` with `nonce` and submits it to `node`;
-  // returns the transaction id.
-  static std::string SubmitOp(size_t node, const std::string& from, uint64_t nonce, Operation op) {
+  // Signs `op` as dev key `from` with `nonce` (and `memo`) and submits it to
+  // `node`; returns the transaction id.
+  static std::string SubmitOp(size_t node, const std::string& from, uint64_t nonce, Operation op,
+                              std::string memo = "") {
     PrivateKey k = contracts::DevKey(from);
     TxBody b;
     b.chain_id = "corridor-local";
@@ -196,6 +197,7 @@ class Cluster : public ::testing::Test {
     b.nonce = nonce;
     b.expiry_height = 1'000'000;
     b.op = std::move(op);
+    b.memo = std::move(memo);
     auto tx = Transaction::Sign(b, {&k});
     rpc::Json p = rpc::Json::Object();
     p.Set("raw", ToHex(tx->encoded()));

@@ -2,8 +2,11 @@
 // is held by an AML rule and approved by compliance, another is held and
 // rejected (refunded); then the admin halts the network, resumes it, the
 // recovery window refuses ordinary payments, and the network opens again.
-// Every outcome is read through RPC on every validator.
+// Every outcome is read through RPC on every validator, and audit_list on
+// every validator lists each of these actions with its author and reason.
 #include <gtest/gtest.h>
+
+#include <tuple>
 
 #include "cluster_fixture.h"
 
@@ -24,8 +27,9 @@ class ComplianceCluster : public Cluster {
  protected:
   // Submits one operation and waits until every validator has it in a block;
   // returns its id.
-  static std::string SubmitAndWait(const std::string& from, uint64_t& nonce, Operation op) {
-    const std::string id = SubmitOp(nonce % kNodes, from, nonce, std::move(op));
+  static std::string SubmitAndWait(const std::string& from, uint64_t& nonce, Operation op,
+                                   std::string memo = "") {
+    const std::string id = SubmitOp(nonce % kNodes, from, nonce, std::move(op), std::move(memo));
     ++nonce;
     for (size_t n = 0; n < kNodes; ++n) {
       std::string status;
@@ -87,7 +91,8 @@ TEST_F(ComplianceCluster, HoldApproveRejectThenHaltResumeRecoveryWindow) {
   rule.kind = AmlRuleKind::kThreshold;
   rule.asset = "USD";
   rule.max_amount = 1'000'00;
-  EXPECT_EQ(Outcome(SubmitAndWait("compliance", compliance, rule)).first, "committed");
+  EXPECT_EQ(Outcome(SubmitAndWait("compliance", compliance, rule, "policy AML-7")).first,
+            "committed");
 
   // 1. A large payment is held, its funds locked; compliance approves it.
   const std::string alice_usd = Available(0, Dev("alice"), "USD");
@@ -129,14 +134,18 @@ TEST_F(ComplianceCluster, HoldApproveRejectThenHaltResumeRecoveryWindow) {
   EXPECT_NE(alice_usd, alice_mid);
 
   // 3. Halt: an ordinary payment is included and fails with network_halted.
-  EXPECT_EQ(Outcome(SubmitAndWait("admin", admin, SetRecoveryWindow{40})).first, "committed");
-  EXPECT_EQ(Outcome(SubmitAndWait("admin", admin, HaltNetwork{})).first, "committed");
+  EXPECT_EQ(Outcome(SubmitAndWait("admin", admin, SetRecoveryWindow{40}, "runbook R-3")).first,
+            "committed");
+  EXPECT_EQ(
+      Outcome(SubmitAndWait("admin", admin, HaltNetwork{}, "incident 42: custody outage")).first,
+      "committed");
   for (size_t n = 0; n < kNodes; ++n) EXPECT_EQ(Phase(n), "halted") << "validator-" << n + 1;
   EXPECT_EQ(Outcome(SubmitAndWait("alice", alice, Payment{Dev("bob"), "USD", 1'00})),
             (std::pair<std::string, std::string>{"failed", "network_halted"}));
 
   // 4. Resume: the recovery window refuses payments...
-  EXPECT_EQ(Outcome(SubmitAndWait("admin", admin, ResumeNetwork{})).first, "committed");
+  EXPECT_EQ(Outcome(SubmitAndWait("admin", admin, ResumeNetwork{}, "incident 42 resolved")).first,
+            "committed");
   auto status = Call(0, "governance_getStatus", rpc::Json::Object());
   ASSERT_TRUE(status.has_value());
   const uint64_t open_from = status->value()["network"]["openFromHeight"].GetUint64();
@@ -151,6 +160,33 @@ TEST_F(ComplianceCluster, HoldApproveRejectThenHaltResumeRecoveryWindow) {
   EXPECT_EQ(Outcome(SubmitAndWait("alice", alice, Payment{Dev("bob"), "USD", 1'00})).first,
             "committed");
   ExpectAgreement();
+
+  // 6. The audit trail on every validator: each action, newest first, with
+  //    its author and reason; the payments are not in it.
+  const std::vector<std::tuple<std::string, std::string, std::string>> expected = {
+      {"resume_network", "admin", "incident 42 resolved"},
+      {"halt_network", "admin", "incident 42: custody outage"},
+      {"set_recovery_window", "admin", "runbook R-3"},
+      {"hold_reject", "compliance", ""},
+      {"hold_approve", "compliance", ""},
+      {"aml_rule_set", "compliance", "policy AML-7"}};
+  for (size_t n = 0; n < kNodes; ++n) {
+    auto r = Call(n, "audit_list", rpc::Json::Object());
+    ASSERT_TRUE(r.has_value()) << "validator-" << n + 1;
+    const auto& entries = r->value()["entries"];
+    ASSERT_GE(entries.Size(), expected.size()) << "validator-" << n + 1;
+    for (size_t i = 0; i < expected.size(); ++i) {
+      const auto& [type, author, memo] = expected[i];
+      EXPECT_EQ(entries[i]["type"].GetString(), type) << "validator-" << n + 1 << " entry " << i;
+      EXPECT_EQ(entries[i]["author"].GetString(), Dev(author).ToString()) << type;
+      EXPECT_EQ(entries[i]["memo"].GetString(), memo) << type;
+      EXPECT_EQ(entries[i]["status"].GetString(), std::string("committed")) << type;
+    }
+    EXPECT_EQ(entries[3]["operation"]["reason"].GetString(),
+              std::string("counterparty not verified"));
+    EXPECT_EQ(entries[4]["operation"]["reason"].GetString(),
+              std::string("source of funds documented"));
+  }
 }
 
 }  // namespace
