@@ -6,6 +6,12 @@
 // validator keys (contracts::DevKey), which is what a testnet uses.
 //
 //   corridor-chaingen --home DIR --blocks N --txs-per-block K [--retain R]
+//                     [--rekey-at H]
+//
+// --rekey-at H: the admin's proposal in block H re-keys the last genesis
+// validator to the development key of the next validator name, effective
+// kValidatorChangeDelay blocks later; from then on certificates are signed
+// by the new set (a chain for timing restores that follow a set change).
 //
 // The home must hold the testnet's genesis.json and no chain yet (or a chain
 // this tool wrote, which it extends). Payments go from alice and the
@@ -30,7 +36,8 @@ namespace {
 
 int Usage() {
   std::fprintf(stderr,
-               "usage: corridor-chaingen --home DIR --blocks N --txs-per-block K [--retain R]\n");
+               "usage: corridor-chaingen --home DIR --blocks N --txs-per-block K [--retain R] "
+               "[--rekey-at H]\n");
   return 2;
 }
 
@@ -38,7 +45,7 @@ int Usage() {
 
 int main(int argc, char** argv) {
   std::string home;
-  uint64_t blocks = 0, per_block = 0, retain = 0;
+  uint64_t blocks = 0, per_block = 0, retain = 0, rekey_at = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     const char* v = argv[i + 1];
@@ -50,6 +57,8 @@ int main(int argc, char** argv) {
       per_block = std::strtoull(v, nullptr, 10);
     } else if (flag == "--retain") {
       retain = std::strtoull(v, nullptr, 10);
+    } else if (flag == "--rekey-at") {
+      rekey_at = std::strtoull(v, nullptr, 10);
     } else {
       return Usage();
     }
@@ -71,7 +80,10 @@ int main(int argc, char** argv) {
     }
     signers.push_back(std::move(k));
   }
-  const size_t quorum = 2 * ((signers.size() - 1) / 3) + 1;
+  // The key a --rekey-at change brings in: the next validator name.
+  signers.push_back(
+      contracts::DevKey("validator-" + std::to_string(genesis->validators.size() + 1)));
+  const PrivateKey admin = contracts::DevKey("admin");
   ChainStore::Options so;
   so.path = (fs::path(home) / "data" / "chain").string();
   so.retain_blocks = retain;
@@ -117,6 +129,20 @@ int main(int argc, char** argv) {
       body.op = Payment{to[(txs + k) % to.size()], "USD", 1};
       batch.push_back(Transaction::Sign(std::move(body), {&sender_keys[s]}));
     }
+    if (height == rekey_at) {
+      const Address admin_address = Address::FromPublicKey(admin.public_key());
+      auto acc = contracts::ReadAccount((*store)->state(), admin_address);
+      TxBody body;
+      body.chain_id = genesis->chain_id;
+      body.sender = admin_address;
+      body.nonce = acc ? acc->next_nonce : 0;
+      body.expiry_height = height + 1'000;
+      body.op = ProposeValidatorChange{ValidatorChangeKind::kRekey, genesis->validators.back().key,
+                                       signers.back().public_key(), Address{},
+                                       height + contracts::kValidatorChangeDelay};
+      body.memo = "chaingen: re-key the last validator";
+      batch.push_back(Transaction::Sign(std::move(body), {&admin}));
+    }
     auto prev = (*store)->blocks().HeaderAt(height - 1);
     contracts::BlockContext ctx{genesis->chain_id, height, prev->timestamp_ms + 100};
     auto ex = exec.Propose((*store)->state(), batch, ctx, batch.size());
@@ -141,8 +167,19 @@ int main(int argc, char** argv) {
     cert.view = 0;
     cert.block_hash = block->hash();
     const Hash digest = CommitVoteDigest(genesis->chain_id, height, 0, block->hash());
-    for (size_t i = 0; i < quorum; ++i) {
-      cert.signatures.push_back({signers[i].public_key(), signers[i].Sign(digest)});
+    // A quorum of the set deciding this height, last members first (so that
+    // a re-keyed validator signs as soon as it is in).
+    const auto set = contracts::ValidatorsAt((*store)->state(), height);
+    const size_t quorum = 2 * ((set.size() - 1) / 3) + 1;
+    for (auto it = set.rbegin(); it != set.rend() && cert.signatures.size() < quorum; ++it) {
+      auto k = std::find_if(signers.begin(), signers.end(),
+                            [&](const PrivateKey& p) { return p.public_key() == *it; });
+      if (k == signers.end()) {
+        std::fprintf(stderr, "block %llu: no development key for a validator\n",
+                     static_cast<unsigned long long>(height));
+        return 1;
+      }
+      cert.signatures.push_back({k->public_key(), k->Sign(digest)});
     }
     std::sort(cert.signatures.begin(), cert.signatures.end(),
               [](const auto& a, const auto& c) { return a.validator < c.validator; });
