@@ -214,6 +214,7 @@ Status Engine::Start(Actions& out) {
 }
 
 Status Engine::Commit(const BlockPtr& block, CommitCertificate cert, bool synced, Actions& out) {
+  app_.OnDecided(block, cert);
   Action a;
   a.kind = Action::Kind::kCommit;
   a.block = block;

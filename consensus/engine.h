@@ -73,6 +73,15 @@ class Application {
   // Whether `block` may be committed: executes it against the parent state.
   // Height, parent hash, proposer and chain id are already checked.
   virtual bool ValidateProposal(const Block& block) = 0;
+  // The engine decided `block` with `cert`. Called before it enters the next
+  // height, where it replays messages buffered for that height — among them
+  // possibly the next proposal, which ValidateProposal must then judge
+  // against this block's state. An application that validates against its
+  // committed state commits here; the kCommit action follows all the same.
+  virtual void OnDecided(const BlockPtr& block, const CommitCertificate& cert) {
+    (void)block;
+    (void)cert;
+  }
 };
 
 struct TimerId {

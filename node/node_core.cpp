@@ -104,6 +104,12 @@ class NodeCore::Impl final : public consensus::Application, public AccountNonces
     return contracts::ValidatorsAt(store_.StateAt(height - 1), height);
   }
 
+  // Commits at once, so that a proposal for the next height that the engine
+  // replays right after this is validated against this block's state.
+  void OnDecided(const BlockPtr& block, const CommitCertificate& cert) override {
+    if (!halted_ && block->height() == tip_->height() + 1) DoCommit(block, cert);
+  }
+
   bool ValidateProposal(const Block& block) override {
     if (executed_.count(block.hash())) return true;  // our own proposal
     if (block.height() != tip_->height() + 1) return false;
@@ -163,7 +169,8 @@ class NodeCore::Impl final : public consensus::Application, public AccountNonces
           ScheduleProposalCheck(0);
           break;
         case consensus::Action::Kind::kCommit:
-          DoCommit(a.block, a.cert);
+          // Normally committed already, in OnDecided.
+          if (!halted_ && a.block->height() > tip_->height()) DoCommit(a.block, a.cert);
           break;
         case consensus::Action::Kind::kSyncNeeded:
           NoteSyncTarget(a.height);

@@ -105,6 +105,32 @@ TEST(NodeCoreCluster, IsolatedNodeSyncsBlocksAfterTheCutHeals) {
   EXPECT_GT(c.core(3).GetStatus().consensus.synced_commits, 10u);
 }
 
+// A node that learns the next height's proposal while it is still behind
+// buffers it; the block sync that brings it to the tip then replays that
+// proposal. It must be judged against the block just committed, not the
+// state before it: a node that rejects it cannot vote at that height and,
+// on a fast network, stays a height behind, catching up only by sync.
+TEST(NodeCoreCluster, ProposalBufferedWhileSyncingIsAcceptedAfterTheSync) {
+  Cluster c(4);
+  ASSERT_TRUE(c.clock.RunUntil([&] { return c.AllAtLeast(3); }, 20'000));
+  c.Cut(3);
+  const uint64_t missed_to = c.height(0) + 2;
+  ASSERT_TRUE(c.clock.RunUntil([&] { return c.height(0) >= missed_to; }, 20'000));
+  // Healed right after a commit: the next thing node 3 hears is the
+  // proposal for missed_to + 1 (a future height to it), then the votes that
+  // tell it to sync.
+  c.Heal(3);
+  const uint64_t behind = missed_to - c.height(3);
+  ASSERT_GE(behind, 1u);
+  ASSERT_LE(behind, 3u);  // within the engine's future-message window
+  ASSERT_TRUE(c.clock.RunUntil([&] { return c.AllAtLeast(missed_to + 3); }, 30'000));
+  c.ExpectAgreement();
+  const auto counters = c.core(3).GetStatus().consensus;
+  EXPECT_EQ(counters.proposals_rejected, 0u);
+  // Only the blocks it missed came by sync; from missed_to + 1 on it voted.
+  EXPECT_EQ(counters.synced_commits, behind);
+}
+
 bool SignedBy(const CommitCertificate& cert, const PublicKey& key) {
   for (const auto& s : cert.signatures) {
     if (s.validator == key) return true;
