@@ -9,8 +9,11 @@
 // accounts of four of the five validators (the newcomer's among them) remove
 // validator-4 at H2: from H2 no certificate carries validator-4's key, the
 // remaining four commit without it, also once it is stopped, and every live
-// node holds the same blocks. Refusals of the CLI (a non-operator, a height
-// too soon, a bad key) are checked for their exit code and message.
+// node holds the same blocks. Last, the admin re-keys validator-1 at H3: the
+// node restarts with a key from `corridord init` before H3, and from H3 the
+// new key signs in the old one's place with the same operator account.
+// Refusals of the CLI (a non-operator, a height too soon, a bad key, a second
+// approval) are checked for their exit code and message.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -56,22 +59,28 @@ std::string Describe(const testing::CommandResult& r) {
 
 class ValidatorChangeCluster : public Cluster {
  protected:
+  // Runs `corridord init args...`; returns the node key it printed ("" on failure).
+  static std::string Init(const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {CORRIDORD, "init"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    testing::CommandResult init = testing::RunCommand(argv, 30s);
+    EXPECT_EQ(init.exit_code, 0) << Describe(init);
+    const std::string marker = "(public key ";
+    auto at = init.out.find(marker);
+    EXPECT_NE(at, std::string::npos) << Describe(init);
+    if (init.exit_code != 0 || at == std::string::npos) return "";
+    return init.out.substr(at + marker.size(), 64);
+  }
+
   // `corridord init` for the fifth node, then the operator's edits: the
   // network's genesis, the four validators as peers, the testnet's timing.
   // Returns the new node key (hex) that init printed.
   static std::string InitNewNode() {
     const std::string home = Home(kNewNode);
-    testing::CommandResult init =
-        testing::RunCommand({CORRIDORD, "init", "--home", home, "--moniker", "validator-5", "--p2p",
-                             "127.0.0.1:" + std::to_string(p2p_base_ + kNewNode), "--rpc",
-                             "127.0.0.1:" + std::to_string(rpc_base_ + kNewNode)},
-                            30s);
-    EXPECT_EQ(init.exit_code, 0) << Describe(init);
-    const std::string marker = "(public key ";
-    auto at = init.out.find(marker);
-    EXPECT_NE(at, std::string::npos) << Describe(init);
-    if (at == std::string::npos) return "";
-    const std::string key = init.out.substr(at + marker.size(), 64);
+    const std::string key = Init({"--home", home, "--moniker", "validator-5", "--p2p",
+                                  "127.0.0.1:" + std::to_string(p2p_base_ + kNewNode), "--rpc",
+                                  "127.0.0.1:" + std::to_string(rpc_base_ + kNewNode)});
+    if (key.empty()) return "";
 
     fs::copy_file(dir_ / "genesis.json", fs::path(home) / "genesis.json");
     std::ifstream in(fs::path(home) / "config.toml");
@@ -169,6 +178,25 @@ class ValidatorChangeCluster : public Cluster {
     return testing::ParseExposition(r->body).Get("corridor_validator");
   }
 
+  // Waits (bounded) until `key` has signed `want` certificates of node
+  // `node` from height `from` on, every one of them checked against `set`;
+  // returns how many it signed.
+  static size_t WaitForSignatures(size_t node, uint64_t from, const std::vector<std::string>& set,
+                                  const std::string& key, size_t want) {
+    size_t signed_by_key = 0;
+    WaitUntil(
+        [&] {
+          const uint64_t top = Height(node).value_or(0);
+          if (top >= from) {
+            signed_by_key += CheckCertificates(node, from, top, set, key);
+            from = top + 1;
+          }
+          return signed_by_key >= want;
+        },
+        30s);
+    return signed_by_key;
+  }
+
   static uint64_t Tip() {
     uint64_t top = 0;
     for (size_t i = 0; i < kNodes; ++i) top = std::max(top, Height(i).value_or(0));
@@ -199,7 +227,7 @@ class ValidatorChangeCluster : public Cluster {
   }
 };
 
-TEST_F(ValidatorChangeCluster, AddAFifthValidatorThenRemoveOneThroughTheGovCli) {
+TEST_F(ValidatorChangeCluster, AddAFifthValidatorRemoveOneRekeyOneThroughTheGovCli) {
   const auto started = std::chrono::steady_clock::now();
   const std::vector<std::string> genesis_set = {Hex("validator-1"), Hex("validator-2"),
                                                 Hex("validator-3"), Hex("validator-4")};
@@ -294,19 +322,8 @@ TEST_F(ValidatorChangeCluster, AddAFifthValidatorThenRemoveOneThroughTheGovCli) 
   EXPECT_EQ(CurrentSet(kNewNode), five);
   EXPECT_EQ(MemberGauge(kNewNode), 1);
   EXPECT_EQ(CheckCertificates(0, h_add - 3, h_add - 1, genesis_set, new_key), 0u);
-  uint64_t signed_from = h_add;
-  size_t new_signed = 0;
-  ASSERT_TRUE(WaitUntil(
-      [&] {
-        const uint64_t top = Height(0).value_or(0);
-        if (top >= signed_from) {
-          new_signed += CheckCertificates(0, signed_from, top, five, new_key);
-          signed_from = top + 1;
-        }
-        return new_signed >= 3;
-      },
-      30s))
-      << "the new validator signed " << new_signed << " certificates from height " << h_add;
+  EXPECT_GE(WaitForSignatures(0, h_add, five, new_key, 3), 3u)
+      << "the new validator signs too few certificates from height " << h_add;
 
   // 5. The operators remove validator-4 at H2: validator-1's operator
   //    proposes, validator-2's and validator-3's approve (3 of 5: pending),
@@ -367,12 +384,69 @@ TEST_F(ValidatorChangeCluster, AddAFifthValidatorThenRemoveOneThroughTheGovCli) 
   }
   EXPECT_EQ(CheckCertificates(0, h_remove, after_stop + 5, remaining, Hex("validator-4")), 0u);
   ExpectAgreement();
+
+  // 7. Re-key validator-1 at H3 (the admin's proposal applies at once), as
+  //    docs/operations.md says: a new key from `corridord init`, the node
+  //    restarted with it before H3. From H3 the new key signs in the old
+  //    one's place and keeps validator-1's operator account.
+  const std::string rotated = Init({"--home", (dir_ / "validator-1-rotated").string()});
+  ASSERT_EQ(rotated.size(), 64u);
+  const uint64_t h_rekey = Tip() + 20;
+  ASSERT_TRUE(GovOk(
+      2, {"gov", "propose", "--from", "admin", "--change", "rekey", "--validator",
+          Hex("validator-1"), "--new-key", rotated, "--effective-height", std::to_string(h_rekey),
+          "--memo", "admin: validator-1 key rotation (cluster test)"}));
+  procs_[0].Signal(SIGTERM);
+  ASSERT_NE(procs_[0].Wait(15s), -1);
+  const fs::path key_file = fs::path(Home(0)) / "node_key.json";
+  fs::copy_file(dir_ / "validator-1-rotated" / "node_key.json", key_file,
+                fs::copy_options::overwrite_existing);
+  fs::permissions(key_file, fs::perms::owner_read | fs::perms::owner_write,
+                  fs::perm_options::replace);
+  // Its operator also lists the validator added since genesis under
+  // [p2p] peers: the newcomer's configuration names validator-1's old key,
+  // so it cannot dial the re-keyed node; the re-keyed node dials it.
+  {
+    const fs::path config_path = fs::path(Home(0)) / "config.toml";
+    std::ifstream in(config_path);
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string config = text.str();
+    const std::string peers = "\npeers = [\n";
+    auto at = config.find(peers);
+    ASSERT_NE(at, std::string::npos) << config;
+    config.insert(at + peers.size(),
+                  "  { address = \"127.0.0.1:" + std::to_string(p2p_base_ + kNewNode) +
+                      "\", key = \"" + new_key + "\" },\n");
+    std::ofstream(config_path, std::ios::trunc) << config;
+  }
+  StartNode(0);
+  const std::vector<std::string> rotated_set = {rotated, Hex("validator-2"), Hex("validator-3"),
+                                                new_key};
+  for (size_t n : {size_t{0}, size_t{1}, size_t{2}, kNewNode}) {
+    ASSERT_TRUE(WaitUntil([&] { return Height(n).value_or(0) >= h_rekey + 3; }, 45s))
+        << "node " << n + 1 << " stays at height " << Height(n).value_or(0) << "; see " << Home(n)
+        << "/node.log";
+    EXPECT_EQ(CurrentSet(n), rotated_set) << "node " << n + 1;
+  }
+  EXPECT_EQ(CheckCertificates(1, h_rekey - 3, h_rekey - 1, remaining, rotated), 0u);
+  EXPECT_GE(WaitForSignatures(1, h_rekey, rotated_set, rotated, 2), 2u)
+      << "the re-keyed validator signs too few certificates from height " << h_rekey;
+  EXPECT_EQ(MemberGauge(0), 1);
+  {
+    auto status = Call(1, "governance_getStatus", rpc::Json::Object());
+    ASSERT_TRUE(status.has_value());
+    EXPECT_EQ(std::string(status->value()["validators"][0]["publicKey"].GetString()), rotated);
+    EXPECT_EQ(std::string(status->value()["validators"][0]["operator"].GetString()),
+              AddressOf("validator-1"));
+  }
+  ExpectAgreement();
   std::cout << "validator change scenario: "
             << std::chrono::duration_cast<std::chrono::milliseconds>(
                    std::chrono::steady_clock::now() - started)
                    .count()
             << " ms (H = " << h_add << ", H2 = " << h_remove << ", removal applied at "
-            << applied_at << ")\n";
+            << applied_at << ", H3 = " << h_rekey << ")\n";
 }
 
 }  // namespace
