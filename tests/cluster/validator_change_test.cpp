@@ -13,7 +13,9 @@
 // node restarts with a key from `corridord init` before H3, and from H3 the
 // new key signs in the old one's place with the same operator account.
 // Refusals of the CLI (a non-operator, a height too soon, a bad key, a second
-// approval) are checked for their exit code and message.
+// approval) are checked for their exit code and message. Finally a backup of
+// a running validator restores into a fresh home, the restore following the
+// three set changes from the genesis set.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -441,6 +443,26 @@ TEST_F(ValidatorChangeCluster, AddAFifthValidatorRemoveOneRekeyOneThroughTheGovC
               AddressOf("validator-1"));
   }
   ExpectAgreement();
+
+  // 8. A backup of a running validator taken now restores into a fresh home:
+  //    `corridord restore` follows the three changes from the genesis set
+  //    (docs/backup.md "Trust").
+  const std::string backup = (dir_ / "after-changes.cbk").string();
+  testing::CommandResult made =
+      testing::RunCommand({CORRIDORD, "backup", "--home", Home(1), "--out", backup}, 60s);
+  ASSERT_EQ(made.exit_code, 0) << Describe(made);
+  const std::string fresh = (dir_ / "restored").string();
+  ASSERT_EQ(Init({"--home", fresh}).size(), 64u);
+  fs::copy_file(dir_ / "genesis.json", fs::path(fresh) / "genesis.json");
+  testing::CommandResult restored =
+      testing::RunCommand({CORRIDORD, "restore", "--in", backup, "--home", fresh}, 120s);
+  ASSERT_EQ(restored.exit_code, 0) << Describe(restored);
+  EXPECT_NE(restored.out.find("validator sets followed from genesis: new set from height " +
+                              std::to_string(h_add) + ", new set from height " +
+                              std::to_string(h_remove) + ", new set from height " +
+                              std::to_string(h_rekey) + "\n"),
+            std::string::npos)
+      << Describe(restored);
   std::cout << "validator change scenario: "
             << std::chrono::duration_cast<std::chrono::milliseconds>(
                    std::chrono::steady_clock::now() - started)
