@@ -567,7 +567,11 @@ bool PeerManager::Impl::OnBytes(const ConnPtr& c, ByteSpan data) {
       if (!*msg) return true;  // wait for more bytes
       auto reply = c->handshake->Receive(**msg);
       if (!reply.ok()) {
-        FailHandshake(c, FailureFromCode(reply.error().code), reply.error().ToString());
+        const Error& e = reply.error();
+        const HandshakeFailure failure = FailureFromCode(e.code);
+        // The log line names the failure; repeat the code only when the
+        // failure stands for several codes.
+        FailHandshake(c, failure, ToString(failure) == e.code ? e.message : e.ToString());
         return false;
       }
       if (!reply->empty()) {
