@@ -49,8 +49,15 @@ std::vector<CommandSpec> CoreCommands() {
        {"wait", "timeout"},
        {},
        "[--wait [--timeout S]]",
-       "submit a signed transaction (hex from tx sign)",
+       "submit a signed transaction (hex from tx sign, --no-send or tx cosign)",
        TxSend},
+      {{"tx", "cosign"},
+       {"RAW"},
+       {"from"},
+       {"from"},
+       "--from NAME",
+       "add key NAME's signature to a signed transaction (multi-signature accounts); offline",
+       TxCosign},
       {{"tx", "status"},
        {"ID"},
        {"wait", "timeout", "json"},
@@ -93,6 +100,15 @@ std::vector<CommandSpec> CoreCommands() {
        "--account ADDRESS --kyc-level 0-3 --jurisdiction CC [--display-name TEXT] " +
            kSigningSynopsis,
        "register an account (admin or compliance key)",
+       SignAndSubmit},
+      {{"signers", "set"},
+       {},
+       Plus({"threshold", "signers"}, kSigning),
+       {"from", "threshold"},
+       "--threshold T [--signers KEY[:WEIGHT],...] " + kSigningSynopsis,
+       "make the --from account (or --for ADDRESS) multi-signature: signer keys (hex) and "
+       "weights, and the weight a transaction needs; --threshold 0 alone goes back to the "
+       "single default key",
        SignAndSubmit},
       {{"role", "grant"},
        {},
@@ -277,15 +293,15 @@ int Help(Cli& cli) {
 }  // namespace
 
 const std::vector<std::string>& SigningFlagNames() {
-  static const std::vector<std::string> kSigning = {"from", "memo",    "nonce",      "expires-in",
-                                                    "wait", "timeout", "no-precheck"};
+  static const std::vector<std::string> kSigning = {
+      "from", "memo", "nonce", "expires-in", "wait", "timeout", "no-precheck", "for", "no-send"};
   return kSigning;
 }
 
 const std::string& SigningSynopsis() {
   static const std::string kSynopsis =
       "--from NAME [--memo TEXT] [--wait [--timeout S]] [--nonce N] [--expires-in BLOCKS] "
-      "[--no-precheck]";
+      "[--no-precheck] [--for ADDRESS] [--no-send]";
   return kSynopsis;
 }
 

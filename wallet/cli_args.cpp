@@ -40,8 +40,8 @@ const std::vector<std::string>& GlobalFlags() {
 }
 
 bool IsBooleanFlag(std::string_view name) {
-  return name == "wait" || name == "json" || name == "no-precheck" || name == "help" ||
-         name == "hold" || name == "dismiss";
+  return name == "wait" || name == "json" || name == "no-precheck" || name == "no-send" ||
+         name == "help" || name == "hold" || name == "dismiss";
 }
 
 std::string CommandName(const CommandSpec& spec) {

@@ -1,6 +1,6 @@
 // The handlers of the `corridor` commands, one group per translation unit:
 //   cli_key.cpp     key new | list | show
-//   cli_submit.cpp  pay, the admin operations, tx sign | send | status
+//   cli_submit.cpp  pay, the admin operations, tx sign | send | cosign | status
 //   cli_query.cpp   balance, history, statement, audit, asset list
 //   cli_fx.cpp      fx publish | pay | fee | rate | history
 //   cli_settle.cpp  settle batch | check | status
@@ -26,6 +26,8 @@ int KeyShow(Cli& cli);
 int SignAndSubmit(Cli& cli);
 int TxSign(Cli& cli);
 int TxSend(Cli& cli);
+// Adds the --from key's signature to a signed transaction (multi-signature).
+int TxCosign(Cli& cli);
 int TxStatus(Cli& cli);
 
 int FxPublish(Cli& cli);

@@ -1,9 +1,11 @@
 #include "wallet/cli_ops.h"
 
+#include <algorithm>
 #include <type_traits>
 
 #include "chain/amount.h"
 #include "chain/encoding.h"
+#include "chain/limits.h"
 #include "wallet/cli_values.h"
 
 namespace corridor::wallet::cli {
@@ -220,14 +222,67 @@ CliResult<OpDraft> RecoveryWindow(const ParsedCommand& cmd) {
   return d;
 }
 
+// set_signers: --threshold T and --signers KEY[:WEIGHT],... (public keys in
+// hex, weight 1 when left out); no --signers with --threshold 0 goes back
+// to the account's single default key.
+CliResult<OpDraft> Signers(const ParsedCommand& cmd) {
+  auto threshold = ParseUintFlag("threshold", cmd.Flag("threshold"));
+  if (!threshold) return std::move(threshold).error();
+  if (*threshold > UINT32_MAX) return UsageError("--threshold must be 0 to 2^32-1");
+  SetSigners op;
+  op.threshold = static_cast<uint32_t>(*threshold);
+  const std::string list = cmd.Flag("signers");
+  uint64_t total = 0;
+  for (size_t at = 0; !list.empty() && at <= list.size();) {
+    size_t comma = list.find(',', at);
+    if (comma == std::string::npos) comma = list.size();
+    const std::string item = list.substr(at, comma - at);
+    at = comma + 1;
+    const size_t colon = item.find(':');
+    auto key = PublicKey::FromHex(item.substr(0, colon));
+    if (!key) {
+      return UsageError("--signers: '" + item.substr(0, colon) +
+                        "' is not a public key (64 hex characters; `corridor key show NAME`)");
+    }
+    uint64_t weight = 1;
+    if (colon != std::string::npos) {
+      auto w = ParseUintFlag("signers", item.substr(colon + 1));
+      if (!w) return std::move(w).error();
+      if (*w == 0 || *w > UINT32_MAX) return UsageError("--signers: a weight must be 1 to 2^32-1");
+      weight = *w;
+    }
+    total += weight;
+    op.signers.push_back({*key, static_cast<uint32_t>(weight)});
+  }
+  std::sort(op.signers.begin(), op.signers.end(),
+            [](const SignerEntry& a, const SignerEntry& b) { return a.key < b.key; });
+  for (size_t i = 1; i < op.signers.size(); ++i) {
+    if (op.signers[i].key == op.signers[i - 1].key) {
+      return UsageError("--signers names key " + op.signers[i].key.ToHex() + " twice");
+    }
+  }
+  if (op.signers.size() > kMaxSignatures) {
+    return UsageError("--signers: at most " + std::to_string(kMaxSignatures) + " keys");
+  }
+  if (op.signers.empty() ? op.threshold != 0 : (op.threshold == 0 || op.threshold > total)) {
+    return UsageError(op.signers.empty()
+                          ? "--threshold must be 0 without --signers (back to the default key)"
+                          : "--threshold must be 1 to the signers' total weight " +
+                                std::to_string(total));
+  }
+  OpDraft d;
+  d.op = std::move(op);
+  return d;
+}
+
 }  // namespace
 
 bool IsSigningCommand(const std::vector<std::string>& words) {
   static const std::vector<std::string> kPaths = {
-      "pay",          "tx sign",        "account register",   "role grant",     "role revoke",
-      "asset create", "asset mint",     "asset burn",         "freeze account", "unfreeze account",
-      "freeze asset", "unfreeze asset", "gov propose",        "gov approve",    "gov halt",
-      "gov resume",   "gov upgrade",    "gov recovery-window"};
+      "pay",          "tx sign",        "account register",    "role grant",     "role revoke",
+      "asset create", "asset mint",     "asset burn",          "freeze account", "unfreeze account",
+      "freeze asset", "unfreeze asset", "gov propose",         "gov approve",    "gov halt",
+      "gov resume",   "gov upgrade",    "gov recovery-window", "signers set"};
   const std::string p = Path(words);
   for (const auto& k : kPaths) {
     if (k == p) return true;
@@ -261,6 +316,7 @@ CliResult<OpDraft> DraftOperation(const ParsedCommand& cmd, const AddressResolve
   }
   if (p == "gov upgrade") return Upgrade(cmd);
   if (p == "gov recovery-window") return RecoveryWindow(cmd);
+  if (p == "signers set") return Signers(cmd);
   return UsageError("'corridor " + p + "' does not sign a transaction");
 }
 

@@ -1,5 +1,5 @@
 // The transaction builder behind every signing command of `corridor`
-// (pay, tx sign, account register, role grant|revoke, asset create|mint|burn,
+// (pay, tx sign, account register, role grant|revoke, signers set, asset create|mint|burn,
 // freeze|unfreeze account|asset).
 //
 // Building happens in two steps so that a mistyped command line is refused

@@ -34,6 +34,12 @@ struct SigningFlags {
   bool wait = false;
   uint64_t wait_seconds = 0;
   bool precheck = true;
+  // --for ADDRESS: sign for that account (a multi-signature account whose
+  // signer list holds the --from key) instead of the key's own account.
+  std::string for_account;
+  // --no-send: print the signed transaction (id, raw hex) instead of
+  // submitting it, for `tx cosign` by the other signers and `tx send`.
+  bool no_send = false;
 };
 CliResult<SigningFlags> ReadSigningFlags(const Cli& cli);
 

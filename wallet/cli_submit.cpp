@@ -6,6 +6,7 @@
 
 #include "chain/amount.h"
 #include "chain/hash.h"
+#include "chain/limits.h"
 #include "wallet/cli_commands.h"
 #include "wallet/cli_ops.h"
 #include "wallet/cli_signing.h"
@@ -281,21 +282,33 @@ CliResult<SigningFlags> ReadSigningFlags(const Cli& cli) {
   f.wait = cli.Has("wait");
   f.wait_seconds = *wait_seconds;
   f.precheck = !cli.Has("no-precheck");
+  f.for_account = cli.Flag("for");
+  f.no_send = cli.Has("no-send");
+  if (f.no_send && f.wait) return UsageError("--no-send and --wait exclude each other");
   return f;
 }
 
 CliResult<Signer> ReadSigner(Cli& cli, const SigningFlags& flags) {
   auto info = cli.keystore().Info(flags.from);
   if (!info) return Failure(info.error().message);
+  Address sender = info->address;
+  if (!flags.for_account.empty()) {
+    auto for_account = cli.ResolveAddress("for", flags.for_account);
+    if (!for_account) return std::move(for_account).error();
+    sender = *for_account;
+  }
   auto chain = cli.GetChainInfo();
   if (!chain) return std::move(chain).error();
-  auto account = cli.GetAccount(info->address);
+  auto account = cli.GetAccount(sender);
   if (!account) return std::move(account).error();
   if (!account->has_value()) {
-    return Failure("unknown_sender: key '" + flags.from + "' (" + info->address.ToString() +
-                   ") is not a registered account on " + chain->chain_id);
+    return Failure("unknown_sender: " +
+                   (flags.for_account.empty()
+                        ? "key '" + flags.from + "' (" + sender.ToString() + ")"
+                        : "account " + sender.ToString()) +
+                   " is not a registered account on " + chain->chain_id);
   }
-  return Signer{flags.from, info->address, *chain, std::move(**account)};
+  return Signer{flags.from, sender, *chain, std::move(**account)};
 }
 
 std::string NotSubmitted() {
@@ -357,6 +370,12 @@ int SignSubmitFollow(Cli& cli, const SigningFlags& flags, const Signer& signer, 
   params.nonce = flags.nonce.value_or(signer.account.nonce);
   params.expiry_height = signer.chain.height + flags.expires_in;
   params.memo = flags.memo;
+  if (flags.no_send) {
+    // For the other signers of a multi-signature account: `tx cosign`, then `tx send`.
+    TransactionPtr tx = SignOperation(op, params, *key);
+    cli.out() << "id  " << tx->id().ToHex() << "\nraw " << ToHex(tx->encoded()) << "\n";
+    return kExitOk;
+  }
   for (int bumps = 0;; ++bumps) {
     TransactionPtr tx = SignOperation(op, params, *key);
     auto submitted = Submit(cli, *tx);
@@ -451,6 +470,38 @@ int TxSend(Cli& cli) {
     return cli.Fail(DescribeRpcError(submitted.error(), "tx_submit", cli.rpc_url()));
   }
   return SubmitAndFollow(cli, submitted->id, submitted->status, cli.Has("wait"), *wait_seconds);
+}
+
+int TxCosign(Cli& cli) {
+  auto bytes = FromHex(cli.positionals()[0]);
+  if (!bytes) return cli.Fail(UsageError("RAW must be the transaction's hex (from --no-send)"));
+  auto tx = Transaction::Decode(*bytes);
+  if (!tx) {
+    return cli.Fail(
+        UsageError("RAW is not a transaction: " + tx.error().code + ": " + tx.error().message));
+  }
+  if (!(*tx)->VerifySignatures()) {
+    return cli.Fail(Failure("RAW carries a signature that does not verify: it was altered"));
+  }
+  auto key = cli.UnlockKey(cli.Flag("from"));
+  if (!key) return cli.Fail(key.error());
+  std::vector<TxSignature> sigs = (*tx)->signatures();
+  for (const TxSignature& s : sigs) {
+    if (s.key == key->public_key()) {
+      return cli.Fail(
+          Failure("key '" + cli.Flag("from") + "' has already signed this transaction"));
+    }
+  }
+  if (sigs.size() >= kMaxSignatures) {
+    return cli.Fail(Failure("the transaction already has the most signatures allowed (" +
+                            std::to_string(kMaxSignatures) + ")"));
+  }
+  sigs.push_back({key->public_key(), key->Sign((*tx)->id())});
+  TransactionPtr signed_tx = Transaction::Create((*tx)->body(), std::move(sigs));
+  cli.out() << "id      " << signed_tx->id().ToHex() << "\nsigners "
+            << signed_tx->signatures().size() << "\nraw     " << ToHex(signed_tx->encoded())
+            << "\n";
+  return kExitOk;
 }
 
 int TxStatus(Cli& cli) {

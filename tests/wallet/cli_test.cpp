@@ -333,6 +333,81 @@ TEST_F(CliTest, TxSignOfflineThenTxSend) {
   ExpectOneErrorLine("RAW is not a transaction: ");
 }
 
+// A multi-signature account's transaction: signed by one key with --for and
+// --no-send, co-signed offline by another, then sent.
+TEST_F(CliTest, MultiSignatureNoSendCosignSend) {
+  const std::string carol_for = Alice().ToString();  // the account both keys sign for
+  ASSERT_EQ(Run({"pay", "--from", "bob", "--for", carol_for, "--to", "bob", "--asset", "USD",
+                 "--amount", "1.50", "--no-send"}),
+            kExitOk)
+      << Err();
+  EXPECT_TRUE(chain_.submitted.empty()) << "--no-send does not submit";
+  std::istringstream lines(Out());
+  std::string label, id, raw;
+  lines >> label >> id >> label >> raw;
+  auto first = Transaction::Decode(*FromHex(raw));
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ((*first)->body().sender, Alice()) << "--for sets the sender";
+  ASSERT_EQ((*first)->signatures().size(), 1u);
+  EXPECT_EQ((*first)->signatures()[0].key, bob_.public_key());
+
+  ASSERT_EQ(Run({"tx", "cosign", raw, "--from", "alice"}), kExitOk) << Err();
+  std::istringstream out(Out());
+  std::string id2, signers, raw2;
+  out >> label >> id2 >> label >> signers >> label >> raw2;
+  EXPECT_EQ(id2, id) << "signatures do not change the id";
+  EXPECT_EQ(signers, "2");
+  auto both = Transaction::Decode(*FromHex(raw2));
+  ASSERT_TRUE(both.ok());
+  ASSERT_EQ((*both)->signatures().size(), 2u);
+  EXPECT_TRUE((*both)->VerifySignatures());
+
+  EXPECT_EQ(Run({"tx", "cosign", raw2, "--from", "bob"}), kExitFailed);
+  ExpectOneErrorLine("has already signed this transaction");
+  std::string altered = raw2;
+  altered[altered.size() - 1] = altered.back() == '0' ? '1' : '0';  // a signature byte
+  EXPECT_EQ(Run({"tx", "cosign", altered, "--from", "alice"}), kExitFailed);
+  ExpectOneErrorLine("does not verify");
+
+  ASSERT_EQ(Run({"tx", "send", raw2}), kExitOk) << Err();
+  ASSERT_EQ(chain_.submitted.size(), 1u);
+  EXPECT_EQ(chain_.submitted[0]->encoded(), (*both)->encoded());
+
+  EXPECT_EQ(Run({"pay", "--from", "bob", "--to", "alice", "--asset", "USD", "--amount", "1",
+                 "--no-send", "--wait"}),
+            kExitUsage);
+}
+
+TEST_F(CliTest, SignersSetBuildsASortedSignerList) {
+  const std::string a = alice_.public_key().ToHex(), b = bob_.public_key().ToHex();
+  ASSERT_EQ(
+      Run({"signers", "set", "--from", "alice", "--threshold", "3", "--signers", a + ":2," + b}),
+      kExitOk)
+      << Err();
+  ASSERT_EQ(chain_.submitted.size(), 1u);
+  const auto& op = std::get<SetSigners>(chain_.submitted[0]->body().op);
+  EXPECT_EQ(op.threshold, 3u);
+  ASSERT_EQ(op.signers.size(), 2u);
+  EXPECT_LT(op.signers[0].key, op.signers[1].key) << "ascending, as the operation requires";
+  for (const auto& e : op.signers) {
+    EXPECT_EQ(e.weight, e.key == alice_.public_key() ? 2u : 1u);
+  }
+  ASSERT_EQ(Run({"signers", "set", "--from", "alice", "--threshold", "0"}), kExitOk) << Err();
+  EXPECT_TRUE(std::get<SetSigners>(chain_.submitted.back()->body().op).signers.empty());
+
+  for (const auto& bad : std::vector<std::vector<std::string>>{
+           {"--threshold", "4", "--signers", a + ":2," + b},  // above the total weight
+           {"--threshold", "1", "--signers", a + "," + a},    // the same key twice
+           {"--threshold", "1", "--signers", "abcd"},         // not a key
+           {"--threshold", "1", "--signers", a + ":0"},       // zero weight
+           {"--threshold", "2"}}) {                           // no signers, non-zero threshold
+    std::vector<std::string> args = {"signers", "set", "--from", "alice"};
+    args.insert(args.end(), bad.begin(), bad.end());
+    EXPECT_EQ(Run(args), kExitUsage) << bad[1];
+  }
+  EXPECT_EQ(chain_.submitted.size(), 2u);
+}
+
 TEST_F(CliTest, AdminOperationsBuildTheirOperations) {
   chain_.AddAccount(Address::FromPublicKey(alice_.public_key()), 3, "100.00");
   auto run = [&](std::vector<std::string> args) -> Operation {
