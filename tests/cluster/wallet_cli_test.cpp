@@ -379,6 +379,68 @@ TEST_F(WalletCli, AdminOperationsRegisterAndFundANewAccount) {
   EXPECT_NE(r.out.find("unauthorized_role"), std::string::npos) << last_command_;
 }
 
+// The admin becomes a 2-of-2 multi-signature account: one key alone is
+// refused; a role grant signed with --no-send, co-signed offline and sent
+// commits on every node; then both keys take the account back to its single
+// key.
+TEST_F(WalletCli, MultiSignatureAdminNeedsBothKeys) {
+  auto public_key = [&](const std::string& name) {
+    CommandResult k = Corridor(0, {"key", "show", name});
+    EXPECT_EQ(k.exit_code, 0) << last_command_;
+    const size_t at = k.out.find("public key ");
+    return at == std::string::npos ? std::string() : k.out.substr(at + 11, 64);
+  };
+  CommandResult r = Corridor(0, {"key", "new", "admin2"});
+  ASSERT_EQ(r.exit_code, 0) << last_command_;
+  const std::string admin = AddressOf("admin");
+  r = Corridor(
+      0, {"signers", "set", "--from", "admin", "--threshold", "2", "--signers",
+          public_key("admin") + "," + public_key("admin2"), "--memo", "two-person rule", "--wait"});
+  ASSERT_EQ(r.exit_code, 0) << last_command_;
+  SyncAll();
+
+  // One key no longer reaches the threshold: refused at submission.
+  r = Corridor(1, {"role", "grant", "--from", "admin", "--account", "bob", "--role", "arbiter"});
+  EXPECT_EQ(r.exit_code, 1) << last_command_;
+  EXPECT_NE(r.err.find("insufficient_signature_weight"), std::string::npos) << last_command_;
+
+  // Both keys: sign without sending, co-sign, send.
+  auto both_sign = [&](std::vector<std::string> command) {
+    command.insert(command.end(), {"--from", "admin", "--no-send"});
+    CommandResult first = Corridor(0, command);
+    EXPECT_EQ(first.exit_code, 0) << last_command_;
+    CommandResult second =
+        Corridor(0, {"tx", "cosign", Field(first.out, "raw"), "--from", "admin2"});
+    EXPECT_EQ(second.exit_code, 0) << last_command_;
+    EXPECT_EQ(Field(second.out, "signers"), "2") << last_command_;
+    return Corridor(2, {"tx", "send", Field(second.out, "raw"), "--wait"});
+  };
+  r = both_sign({"role", "grant", "--account", "bob", "--role", "arbiter", "--memo", "case 9"});
+  ASSERT_EQ(r.exit_code, 0) << last_command_;
+  SyncAll();
+  for (size_t n = 0; n < kNodes; ++n) {
+    rpc::Json p = rpc::Json::Object();
+    p.Set("address", AddressOf("bob"));
+    auto acc = Call(n, "account_get", p);
+    ASSERT_TRUE(acc.has_value());
+    bool arbiter = false;
+    for (const auto& role : acc->value()["roles"].GetArray()) {
+      arbiter |= std::string(role.GetString()) == "arbiter";
+    }
+    EXPECT_TRUE(arbiter) << "validator-" << n + 1;
+  }
+  r = both_sign({"role", "revoke", "--account", "bob", "--role", "arbiter"});
+  ASSERT_EQ(r.exit_code, 0) << last_command_;
+  r = both_sign({"signers", "set", "--threshold", "0"});
+  ASSERT_EQ(r.exit_code, 0) << last_command_;
+  SyncAll();
+  rpc::Json p = rpc::Json::Object();
+  p.Set("address", admin);
+  auto acc = Call(3, "account_get", p);
+  ASSERT_TRUE(acc.has_value());
+  EXPECT_EQ(acc->value()["signers"].Size(), 0u) << "back to the single default key";
+}
+
 TEST_F(WalletCli, ErrorsAPersonCanActOn) {
   std::string typo = AddressOf("bob");
   typo[8] = typo[8] == 'x' ? 'y' : 'x';
