@@ -308,6 +308,23 @@ CliResult<Signer> ReadSigner(Cli& cli, const SigningFlags& flags) {
                         : "account " + sender.ToString()) +
                    " is not a registered account on " + chain->chain_id);
   }
+  if (!flags.for_account.empty() && flags.precheck) {
+    // The key must be one the account accepts: in its signer list, or its
+    // own default key when it has none.
+    const AccountInfo& acc = **account;
+    const std::string key_hex = info->public_key.ToHex();
+    const bool accepted = acc.signer_keys.empty()
+                              ? info->address == sender
+                              : std::find(acc.signer_keys.begin(), acc.signer_keys.end(),
+                                          key_hex) != acc.signer_keys.end();
+    if (!accepted) {
+      return Failure(
+          "unauthorized_signer: key '" + flags.from + "' may not sign for account " +
+          sender.ToString() +
+          (acc.signer_keys.empty() ? " (it has no signer list)" : " (not in its signer list)") +
+          NotSubmitted());
+    }
+  }
   return Signer{flags.from, sender, *chain, std::move(**account)};
 }
 

@@ -337,6 +337,20 @@ TEST_F(CliTest, TxSignOfflineThenTxSend) {
 // --no-send, co-signed offline by another, then sent.
 TEST_F(CliTest, MultiSignatureNoSendCosignSend) {
   const std::string carol_for = Alice().ToString();  // the account both keys sign for
+  // Not in alice's signer list (she has none yet): refused before signing.
+  EXPECT_EQ(Run({"pay", "--from", "bob", "--for", carol_for, "--to", "bob", "--asset", "USD",
+                 "--amount", "1.50", "--no-send"}),
+            kExitFailed);
+  ExpectOneErrorLine("unauthorized_signer: key 'bob' may not sign for account " + carol_for);
+  rpc::Json signer_list = rpc::Json::Array();
+  for (const PrivateKey* k : {&alice_, &bob_}) {
+    rpc::Json e = rpc::Json::Object();
+    e.Set("publicKey", k->public_key().ToHex());
+    e.Set("weight", 1);
+    signer_list.Push(e);
+  }
+  chain_.accounts[carol_for].Set("signers", signer_list);
+  chain_.accounts[carol_for].Set("threshold", 2);
   ASSERT_EQ(Run({"pay", "--from", "bob", "--for", carol_for, "--to", "bob", "--asset", "USD",
                  "--amount", "1.50", "--no-send"}),
             kExitOk)
