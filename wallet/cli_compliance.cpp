@@ -149,12 +149,10 @@ int ComplianceHeld(Cli& cli) {
   }
   if (cli.Has("cursor")) p.Set("cursor", cli.Flag("cursor"));
   if (auto e = AddReadAuth(cli, "compliance_listHeld", Address{}, p)) return cli.Fail(*e);
-  auto r = cli.Call("compliance_listHeld", p);
-  if (!r) return cli.Fail(r.error());
-  if (cli.Has("json")) {
-    cli.out() << r->Serialize() << "\n";
-    return kExitOk;
-  }
+  auto read = cli.CallRead("compliance_listHeld", p);
+  if (!read) return cli.Fail(read.error());
+  if (!*read) return kExitOk;  // --json printed the answer
+  const rpc::Json* r = &**read;
   const auto* holds = JsonArray(r->value(), "holds");
   if (holds == nullptr) return cli.Fail(UnexpectedAnswer("compliance_listHeld", "no holds"));
   Table t;
@@ -181,12 +179,10 @@ int ComplianceRules(Cli& cli) {
     p.Set("asset", cli.Flag("asset"));
   }
   if (auto e = AddReadAuth(cli, "compliance_getRules", Address{}, p)) return cli.Fail(*e);
-  auto r = cli.Call("compliance_getRules", p);
-  if (!r) return cli.Fail(r.error());
-  if (cli.Has("json")) {
-    cli.out() << r->Serialize() << "\n";
-    return kExitOk;
-  }
+  auto read = cli.CallRead("compliance_getRules", p);
+  if (!read) return cli.Fail(read.error());
+  if (!*read) return kExitOk;  // --json printed the answer
+  const rpc::Json* r = &**read;
   const auto* rules = JsonArray(r->value(), "rules");
   if (rules == nullptr) return cli.Fail(UnexpectedAnswer("compliance_getRules", "no rules"));
   PrintField(cli.out(), "hold expiry", Field(r->value(), "holdExpiryBlocks") + " blocks");
@@ -218,12 +214,10 @@ int ComplianceRecords(Cli& cli) {
     p.Set(param, *v);
   }
   if (auto e = AddReadAuth(cli, "compliance_getActivityRecords", Address{}, p)) return cli.Fail(*e);
-  auto r = cli.Call("compliance_getActivityRecords", p);
-  if (!r) return cli.Fail(r.error());
-  if (cli.Has("json")) {
-    cli.out() << r->Serialize() << "\n";
-    return kExitOk;
-  }
+  auto read = cli.CallRead("compliance_getActivityRecords", p);
+  if (!read) return cli.Fail(read.error());
+  if (!*read) return kExitOk;  // --json printed the answer
+  const rpc::Json* r = &**read;
   const auto* records = JsonArray(r->value(), "records");
   if (records == nullptr) {
     return cli.Fail(UnexpectedAnswer("compliance_getActivityRecords", "no records"));

@@ -160,6 +160,17 @@ CliResult<rpc::Json> Cli::Call(std::string_view method, const rpc::Json& params)
   return std::move(r).value();
 }
 
+CliResult<std::optional<rpc::Json>> Cli::CallRead(std::string_view method,
+                                                  const rpc::Json& params) {
+  auto r = Call(method, params);
+  if (!r) return std::move(r).error();
+  if (Has("json")) {
+    out() << r->Serialize() << "\n";
+    return std::optional<rpc::Json>();
+  }
+  return std::optional<rpc::Json>(std::move(r).value());
+}
+
 CliResult<ChainInfo> Cli::GetChainInfo() {
   auto r = Call("chain_getInfo");
   if (!r) return std::move(r).error();

@@ -102,7 +102,12 @@ class Cli {
 
   // One JSON-RPC call; errors are described with DescribeRpcError.
   CliResult<rpc::Json> Call(std::string_view method, const rpc::Json& params = rpc::Json());
-  // The same, with the node's error as it came (for callers that react to one).
+  // For a read command: the same call; with --json the answer is printed
+  // as it came and nullopt returned (the command is done), otherwise the
+  // answer is returned for the command to print as a table.
+  CliResult<std::optional<rpc::Json>> CallRead(std::string_view method,
+                                               const rpc::Json& params = rpc::Json());
+  // The same as Call, with the node's error as it came (for callers that react to one).
   rpc::Outcome<rpc::Json> CallRaw(std::string_view method, const rpc::Json& params);
   CliResult<ChainInfo> GetChainInfo();
   CliResult<std::vector<AssetInfo>> ListAssets();

@@ -414,12 +414,10 @@ int DisputeListCommand(Cli& cli) {
     if (!limit) return cli.Fail(limit.error());
     p.Set("limit", *limit);
   }
-  auto r = cli.Call("dispute_list", p);
-  if (!r) return cli.Fail(r.error());
-  if (cli.Has("json")) {
-    cli.out() << r->Serialize() << "\n";
-    return kExitOk;
-  }
+  auto read = cli.CallRead("dispute_list", p);
+  if (!read) return cli.Fail(read.error());
+  if (!*read) return kExitOk;  // --json printed the answer
+  const rpc::Json* r = &**read;
   const auto* list = JsonArray(r->value(), "disputes");
   if (!list) return cli.Fail(UnexpectedAnswer("dispute_list", "no disputes"));
   Table t;

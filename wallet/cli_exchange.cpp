@@ -105,12 +105,10 @@ int ExchangeReference(Cli& cli) {
   rpc::Json p = rpc::Json::Object();
   p.Set("custody", custody->ToString());
   p.Set("reference", reference);
-  auto r = cli.Call("exchange_getReference", p);
-  if (!r) return cli.Fail(r.error());
-  if (cli.Has("json")) {
-    cli.out() << r->Serialize() << "\n";
-    return kExitOk;
-  }
+  auto read = cli.CallRead("exchange_getReference", p);
+  if (!read) return cli.Fail(read.error());
+  if (!*read) return kExitOk;  // --json printed the answer
+  const rpc::Json* r = &**read;
   const auto& v = r->value();
   PrintField(cli.out(), "custody", custody->ToString());
   PrintField(cli.out(), "reference", reference);

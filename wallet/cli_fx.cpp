@@ -348,12 +348,10 @@ int FxRate(Cli& cli) {
     if (!h) return cli.Fail(h.error());
     p.Set("height", *h);
   }
-  auto r = cli.Call("fx_getRate", p);
-  if (!r) return cli.Fail(r.error());
-  if (cli.Has("json")) {
-    cli.out() << r->Serialize() << "\n";
-    return kExitOk;
-  }
+  auto read = cli.CallRead("fx_getRate", p);
+  if (!read) return cli.Fail(read.error());
+  if (!*read) return kExitOk;  // --json printed the answer
+  const rpc::Json* r = &**read;
   auto rate = ReadRate("fx_getRate", r->value());
   if (!rate) return cli.Fail(rate.error());
   const auto& v = r->value();
@@ -390,12 +388,10 @@ int FxHistory(Cli& cli) {
     }
     p.Set("limit", *n);
   }
-  auto r = cli.Call("fx_getRateHistory", p);
-  if (!r) return cli.Fail(r.error());
-  if (cli.Has("json")) {
-    cli.out() << r->Serialize() << "\n";
-    return kExitOk;
-  }
+  auto read = cli.CallRead("fx_getRateHistory", p);
+  if (!read) return cli.Fail(read.error());
+  if (!*read) return kExitOk;  // --json printed the answer
+  const rpc::Json* r = &**read;
   const auto* rates = JsonArray(r->value(), "rates");
   if (rates == nullptr) return cli.Fail(UnexpectedAnswer("fx_getRateHistory", "no rates list"));
   Table t;

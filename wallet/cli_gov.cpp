@@ -66,12 +66,10 @@ int GovProposals(Cli& cli) {
 }
 
 int GovStatus(Cli& cli) {
-  auto r = cli.Call("governance_getStatus");
-  if (!r) return cli.Fail(r.error());
-  if (cli.Has("json")) {
-    cli.out() << r->Serialize() << "\n";
-    return kExitOk;
-  }
+  auto read = cli.CallRead("governance_getStatus");
+  if (!read) return cli.Fail(read.error());
+  if (!*read) return kExitOk;  // --json printed the answer
+  const rpc::Json* r = &**read;
   const auto& v = r->value();
   auto& out = cli.out();
   out << "height   " << N(v, "height") << "\n";

@@ -159,12 +159,10 @@ int History(Cli& cli) {
   }
   if (auto e = AddReadAuth(cli, "account_getHistory", *address, p)) return cli.Fail(*e);
 
-  auto r = cli.Call("account_getHistory", p);
-  if (!r) return cli.Fail(r.error());
-  if (cli.Has("json")) {
-    cli.out() << r->Serialize() << "\n";
-    return kExitOk;
-  }
+  auto read = cli.CallRead("account_getHistory", p);
+  if (!read) return cli.Fail(read.error());
+  if (!*read) return kExitOk;  // --json printed the answer
+  const rpc::Json* r = &**read;
   const auto* entries = JsonArray(r->value(), "entries");
   if (entries == nullptr) {
     return cli.Fail(UnexpectedAnswer("account_getHistory", "no entries list"));
@@ -213,12 +211,10 @@ int Audit(Cli& cli) {
     p.Set("status", s);
   }
   if (auto e = AddReadAuth(cli, "audit_list", Address{}, p)) return cli.Fail(*e);
-  auto r = cli.Call("audit_list", p);
-  if (!r) return cli.Fail(r.error());
-  if (cli.Has("json")) {
-    cli.out() << r->Serialize() << "\n";
-    return kExitOk;
-  }
+  auto read = cli.CallRead("audit_list", p);
+  if (!read) return cli.Fail(read.error());
+  if (!*read) return kExitOk;  // --json printed the answer
+  const rpc::Json* r = &**read;
   const auto* entries = JsonArray(r->value(), "entries");
   if (entries == nullptr) return cli.Fail(UnexpectedAnswer("audit_list", "no entries list"));
   Table t;

@@ -278,12 +278,10 @@ int SettleStatus(Cli& cli) {
   }
   rpc::Json p = rpc::Json::Object();
   p.Set("batchId", id);
-  auto r = cli.Call("settlement_getBatch", p);
-  if (!r) return cli.Fail(r.error());
-  if (cli.Has("json")) {
-    cli.out() << r->Serialize() << "\n";
-    return kExitOk;
-  }
+  auto read = cli.CallRead("settlement_getBatch", p);
+  if (!read) return cli.Fail(read.error());
+  if (!*read) return kExitOk;  // --json printed the answer
+  const rpc::Json* r = &**read;
   const auto& v = r->value();
   auto num = [&](const char* key) {
     auto n = JsonUint(v, key);
