@@ -248,7 +248,6 @@ CliResult<std::optional<AccountInfo>> Cli::GetAccount(const Address& address) {
       if (role.IsString()) a.roles.emplace_back(role.GetString(), role.GetStringLength());
     }
   }
-  a.threshold = JsonUint(v, "threshold").value_or(0);
   if (const auto* signers = JsonArray(v, "signers")) {
     for (const auto& s : signers->GetArray()) {
       if (auto key = JsonString(s, "publicKey")) a.signer_keys.push_back(*key);

@@ -54,10 +54,9 @@ struct AccountInfo {
   std::vector<BalanceInfo> balances;
   // A liquidity provider's fx_payment fee (account_get's liquidityFeeBps).
   std::optional<uint16_t> liquidity_fee_bps;
-  // A multi-signature account's signer keys (hex) and the weight a
-  // transaction needs; empty / 0 for an account signed by its own key.
+  // A multi-signature account's signer keys (hex); empty for an account
+  // signed by its own key.
   std::vector<std::string> signer_keys;
-  uint64_t threshold = 0;
 };
 
 // A JSON-RPC error as one line a person can act on. Transport failures say
