@@ -471,17 +471,29 @@ int TxSign(Cli& cli) {
   return kExitOk;
 }
 
+namespace {
+
+// A RAW argument: the hex of a signed transaction (from tx sign, --no-send
+// or tx cosign); a damaged copy is a usage error.
+CliResult<TransactionPtr> DecodeRaw(const std::string& raw) {
+  auto bytes = FromHex(raw);
+  if (!bytes) {
+    return UsageError("RAW must be the transaction's hex (from tx sign, --no-send or tx cosign)");
+  }
+  auto tx = Transaction::Decode(*bytes);
+  if (!tx) {
+    return UsageError("RAW is not a transaction: " + tx.error().code + ": " + tx.error().message);
+  }
+  return std::move(tx).value();
+}
+
+}  // namespace
+
 int TxSend(Cli& cli) {
   auto wait_seconds = WaitSeconds(cli);
   if (!wait_seconds) return cli.Fail(wait_seconds.error());
-  const std::string& raw = cli.positionals()[0];
-  auto bytes = FromHex(raw);
-  if (!bytes) return cli.Fail(UsageError("RAW must be the transaction's hex (from tx sign)"));
-  auto tx = Transaction::Decode(*bytes);
-  if (!tx) {
-    return cli.Fail(
-        UsageError("RAW is not a transaction: " + tx.error().code + ": " + tx.error().message));
-  }
+  auto tx = DecodeRaw(cli.positionals()[0]);
+  if (!tx) return cli.Fail(tx.error());
   auto submitted = Submit(cli, **tx);
   if (!submitted) {
     return cli.Fail(DescribeRpcError(submitted.error(), "tx_submit", cli.rpc_url()));
@@ -490,13 +502,8 @@ int TxSend(Cli& cli) {
 }
 
 int TxCosign(Cli& cli) {
-  auto bytes = FromHex(cli.positionals()[0]);
-  if (!bytes) return cli.Fail(UsageError("RAW must be the transaction's hex (from --no-send)"));
-  auto tx = Transaction::Decode(*bytes);
-  if (!tx) {
-    return cli.Fail(
-        UsageError("RAW is not a transaction: " + tx.error().code + ": " + tx.error().message));
-  }
+  auto tx = DecodeRaw(cli.positionals()[0]);
+  if (!tx) return cli.Fail(tx.error());
   if (!(*tx)->VerifySignatures()) {
     return cli.Fail(Failure("RAW carries a signature that does not verify: it was altered"));
   }
