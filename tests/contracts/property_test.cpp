@@ -3,7 +3,10 @@
 // roots and receipts; after every block each asset's supply equals the sum of
 // its balances (available + locked), and every locked amount is exactly what
 // the account's open escrows and the holds of open disputes on it lock
-// (issue 7). Seeded; prints the seed; set CORRIDOR_SEED to replay one.
+// (issue 7). Seeded: a fixed seed by default, so that the checks that the
+// random mix covered every kind of operation (rejections happened, enough
+// payments succeeded) do not depend on luck in CI; CORRIDOR_SEED=N replays
+// seed N and CORRIDOR_SEED=random explores a new one (the seed is printed).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -11,6 +14,7 @@
 #include <iostream>
 #include <map>
 #include <random>
+#include <string_view>
 
 #include "contracts/aml_state.h"
 #include "contracts/escrow_state.h"
@@ -252,8 +256,13 @@ Operation RandomOp(std::mt19937_64& rng, const std::string& sender,
       return rule;
     }
     if (r < 4) return AmlRuleRemove{rng() % 8 + 1};
-    if (r < 8) return HoldApprove{rng() % (holds + 2) + 1, "reviewed"};
-    if (r < 11) return HoldReject{rng() % (holds + 2) + 1, "refused"};
+    // Decisions aim mostly at the newest holds (older ones have mostly
+    // expired or been decided), sometimes at any id, unknown ones included.
+    const uint64_t target =
+        rng() % 4 == 0 ? rng() % (holds + 2) + 1
+                       : std::max<uint64_t>(holds - std::min<uint64_t>(holds, rng() % 4), 1);
+    if (r < 8) return HoldApprove{target, "reviewed"};
+    if (r < 11) return HoldReject{target, "refused"};
     if (r == 11) return AmlSetHoldExpiry{rng() % 6 + 2};
     switch (rng() % 8) {
       case 0:
@@ -331,8 +340,10 @@ Operation RandomOp(std::mt19937_64& rng, const std::string& sender,
 }
 
 TEST(PropertyTest, DeterministicAndConserving) {
-  uint64_t seed = std::random_device{}();
-  if (const char* s = std::getenv("CORRIDOR_SEED")) seed = std::strtoull(s, nullptr, 10);
+  uint64_t seed = 20261206;
+  if (const char* s = std::getenv("CORRIDOR_SEED")) {
+    seed = std::string_view(s) == "random" ? std::random_device{}() : std::strtoull(s, nullptr, 10);
+  }
   std::cout << "seed " << seed << " (replay: CORRIDOR_SEED=" << seed << ")\n";
   SCOPED_TRACE("seed " + std::to_string(seed));
   std::mt19937_64 rng(seed);
